@@ -1,0 +1,44 @@
+# Groundwork: `make run` to try it, `make test` to check it. Both set everything up first.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-sqlite test-postgres install migrate seed lint clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+migrate: install
+	$(FLASK) db upgrade
+
+seed: migrate
+	$(FLASK) seed-demo
+
+run: seed
+	@echo "Groundwork is at http://127.0.0.1:5000 (Ctrl+C stops it)."
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# The whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set.
+test: install
+	$(MAKE) --no-print-directory test-sqlite
+	@if [ -n "$$TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; \
+	else echo "TEST_DATABASE_URL is not set: skipped the PostgreSQL run."; fi
+
+test-sqlite: install
+	TEST_DATABASE_URL= $(BIN)/python -m pytest
+
+test-postgres: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check app tests bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,67 @@
+"""Groundwork: community-led planning for public libraries."""
+
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app.config import INSTANCE, ROOT
+from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app. Tests pass `overrides`; deployments set environment variables."""
+    app = Flask(__name__, template_folder=str(ROOT / "templates"),
+                static_folder=str(ROOT / "static"), instance_path=str(INSTANCE))
+    app.config.from_object("app.config.Defaults")
+    app.config.update(overrides or {})
+    ensure_secret_key(app)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app)
+    register_blueprints(app)
+    register_hooks(app)
+    if app.config["PROXY_COUNT"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"],
+                                x_proto=app.config["PROXY_COUNT"])
+    return app
+
+
+def ensure_secret_key(app: Flask) -> None:
+    """Use SECRET_KEY from the environment; in development, generate one once into instance/."""
+    if app.config.get("SECRET_KEY"):
+        return
+    if app.config.get("GROUNDWORK_ENV") == "production":
+        raise RuntimeError("SECRET_KEY must be set in production.")
+    key_file = Path(app.instance_path) / "secret_key"
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def register_blueprints(app: Flask) -> None:
+    from app import accounts, community, conversations, demo, main
+
+    for area in (main, accounts, community, conversations, demo):
+        app.register_blueprint(area.bp)
+
+
+def register_hooks(app: Flask) -> None:
+    from app import errors, security, templating
+    from app.accounts.access import register_access_rules
+    from app.database import configure_connections
+
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    configure_connections(app)
+    register_access_rules(app)
+    errors.register_error_handlers(app)
+    security.register_security_headers(app)
+    templating.register_template_helpers(app)

@@ -1,0 +1,125 @@
+"""Login, logout, and the admin screens for users and branches."""
+
+import sqlalchemy as sa
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+
+from app.accounts import bp
+from app.accounts.access import Access, allow
+from app.accounts.forms import BranchForm, LoginForm, UserForm
+from app.accounts.models import Branch, User
+from app.accounts.services import (
+    BranchNameTaken,
+    EmailTaken,
+    authenticate,
+    branch_choices,
+    safe_next_url,
+    save_branch,
+    save_user,
+)
+from app.extensions import db, limiter, login_manager
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.is_active else None
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@allow(Access.PUBLIC)
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.password.errors.append(
+                "That email and password do not match an active account. Check both and try again.")
+        else:
+            db.session.commit()
+            login_user(user)
+            return redirect(safe_next_url(request.args.get("next")) or url_for("main.index"))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@allow(Access.MEMBER)
+def logout():
+    logout_user()  # CSRFProtect has already refused a post without a valid token
+    flash("You have logged out.", "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/admin/users")
+@allow(Access.ADMIN)
+def users():
+    people = db.session.scalars(sa.select(User).order_by(User.disabled_at.is_not(None), User.name))
+    return render_template("accounts/users.html", users=people.all())
+
+
+def _user_form(user: User) -> UserForm:
+    form = UserForm(obj=user)
+    form.branch_id.choices = branch_choices()
+    if request.method == "GET":
+        form.branch_id.data = user.branch_id or 0
+        form.is_disabled.data = user.disabled_at is not None
+    return form
+
+
+@bp.route("/admin/users/new", methods=["GET", "POST"], defaults={"user_id": None})
+@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@allow(Access.ADMIN)
+def edit_user(user_id: int | None):
+    user = db.get_or_404(User, user_id) if user_id else User()
+    form = _user_form(user)
+    if form.validate_on_submit():
+        if not user.id and not form.password.data:
+            form.password.errors.append("A new account needs a password.")
+        elif user.id == current_user.id and (form.is_disabled.data or form.role.data != "admin"):
+            form.role.errors.append("You cannot disable your own account or remove your own "
+                                    "admin role; ask another admin.")
+        else:
+            try:
+                save_user(user, name=form.name.data, email=form.email.data, role=form.role.data,
+                          branch_id=form.branch_id.data, password=form.password.data,
+                          is_disabled=form.is_disabled.data)
+            except EmailTaken:
+                form.email.errors.append("Another account already uses this email address.")
+            else:
+                db.session.commit()
+                flash(f"Saved the account of {user.name}.", "success")
+                return redirect(url_for(".users"))
+    return render_template("accounts/edit_user.html", form=form, user=user)
+
+
+@bp.route("/admin/branches")
+@allow(Access.ADMIN)
+def branches():
+    rows = db.session.scalars(sa.select(Branch).order_by(Branch.is_active.desc(), Branch.name))
+    return render_template("accounts/branches.html", branches=rows.all())
+
+
+@bp.route("/admin/branches/new", methods=["GET", "POST"], defaults={"branch_id": None})
+@bp.route("/admin/branches/<int:branch_id>", methods=["GET", "POST"])
+@allow(Access.ADMIN)
+def edit_branch(branch_id: int | None):
+    branch = db.get_or_404(Branch, branch_id) if branch_id else Branch(is_active=True)
+    form = BranchForm(obj=branch)
+    if form.validate_on_submit():
+        try:
+            save_branch(branch, name=form.name.data, kind=form.kind.data,
+                        catchment=form.catchment.data, is_active=form.is_active.data)
+        except BranchNameTaken:
+            form.name.errors.append("Another branch already has this name.")
+        else:
+            db.session.commit()
+            flash(f"Saved {branch.name}.", "success")
+            return redirect(url_for(".branches"))
+    return render_template("accounts/edit_branch.html", form=form, branch=branch)

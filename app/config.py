@@ -1,0 +1,66 @@
+"""Configuration defaults. Every value can be overridden by an environment variable of the same
+name; tests pass overrides to create_app(). No secrets live here."""
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = Path(os.environ.get("GROUNDWORK_INSTANCE", ROOT / "instance"))
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def database_url(url: str | None) -> str:
+    """Return a SQLAlchemy URL, steering plain postgres URLs to the psycopg 3 driver."""
+    if not url:
+        return f"sqlite:///{INSTANCE / 'groundwork.sqlite'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class Defaults:
+    #: "production" makes the app refuse to start without a SECRET_KEY.
+    GROUNDWORK_ENV = os.environ.get("GROUNDWORK_ENV", "development")
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    #: Milliseconds a SQLite writer waits for another writer before giving up.
+    SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "10000"))
+
+    LIBRARY_NAME = os.environ.get("LIBRARY_NAME", "Our Public Library")
+    #: Paper size for printed documents: "letter" or "A4".
+    PAPER_SIZE = os.environ.get("PAPER_SIZE", "letter")
+    #: IANA time zone used to show times to people.
+    TIMEZONE = os.environ.get("TIMEZONE", "America/Toronto")
+    #: Languages the community speaks, as codes; shown by name on forms and records.
+    COMMUNITY_LANGUAGES = os.environ.get(
+        "COMMUNITY_LANGUAGES", "en,fr,ar,prs,ti,es,tl,zh,so,uk,pa"
+    ).split(",")
+
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(1024 * 1024)))
+    MAX_FORM_MEMORY_SIZE = MAX_CONTENT_LENGTH
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _flag("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    PERMANENT_SESSION_LIFETIME = int(os.environ.get("PERMANENT_SESSION_LIFETIME", str(12 * 3600)))
+
+    RATELIMIT_ENABLED = _flag("RATELIMIT_ENABLED", True)
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    #: Login attempts allowed per client address.
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+
+    #: Rows per page in long lists.
+    PAGE_SIZE = int(os.environ.get("PAGE_SIZE", "25"))
+    #: Trust X-Forwarded-* headers from this many proxies (0 when not behind a proxy).
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))

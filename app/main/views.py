@@ -1,0 +1,27 @@
+"""The home page each person lands on, and the health check for monitoring."""
+
+import sqlalchemy as sa
+from flask import render_template
+from flask_login import current_user
+
+from app.accounts.access import Access, allow
+from app.conversations.services import open_follow_ups, recent_conversations
+from app.extensions import db
+from app.main import bp
+
+
+@bp.route("/")
+@allow(Access.MEMBER)
+def index():
+    if not current_user.is_staff:
+        return render_template("main/member_home.html")
+    return render_template("main/index.html",
+                           follow_ups=open_follow_ups(current_user, limit=8),
+                           conversations=recent_conversations(limit=8))
+
+
+@bp.route("/healthz")
+@allow(Access.PUBLIC)
+def healthz():
+    db.session.execute(sa.text("SELECT 1"))
+    return {"status": "ok"}

@@ -1,0 +1,227 @@
+"""Fixtures: the app from the factory on SQLite (default) or PostgreSQL (TEST_DATABASE_URL),
+a client, and builders that fill in defaults, add the object and return it."""
+
+import os
+from datetime import date
+from itertools import count
+
+import pytest
+from werkzeug.security import generate_password_hash
+
+from app import create_app
+from app.accounts.models import Branch, Role, User
+from app.community.models import Contact, FocusCommunity, Organization, Space
+from app.config import database_url
+from app.conversations.models import Conversation, FollowUp, Quote
+from app.extensions import db
+
+TEST_DATABASE_URL = database_url(os.environ.get("TEST_DATABASE_URL") or "sqlite://")
+IS_SHARED_DATABASE = not TEST_DATABASE_URL.startswith("sqlite://")
+PASSWORD = "correct horse battery staple"
+_serial = count(1)
+
+
+def test_config(**overrides) -> dict:
+    """Return the configuration tests build the app with."""
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "LIBRARY_NAME": "Riverbend Public Library",
+    }
+    config.update(overrides)
+    return config
+
+
+@pytest.fixture(scope="session")
+def password_hash() -> str:
+    # One scrypt hash for every test user keeps the suite fast.
+    return generate_password_hash(PASSWORD, method="scrypt")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fresh_shared_schema():
+    """On PostgreSQL, start the run from an empty schema that matches the models."""
+    if IS_SHARED_DATABASE:
+        app = create_app(test_config())
+        with app.app_context():
+            db.drop_all()
+            db.create_all()
+            db.engine.dispose()
+    yield
+
+
+def _empty_all_tables() -> None:
+    db.session.rollback()
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+@pytest.fixture
+def app_overrides() -> dict:
+    """Override in a test module to build the app with other settings."""
+    return {}
+
+
+@pytest.fixture
+def app(app_overrides):
+    app = create_app(test_config(**app_overrides))
+    with app.app_context():
+        db.create_all()
+        yield app
+        if IS_SHARED_DATABASE:
+            _empty_all_tables()
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def log_in(client, user: User) -> None:
+    """Log `user` in on `client` as the login page would."""
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
+
+
+@pytest.fixture
+def make_branch(app):
+    def make(**fields) -> Branch:
+        fields.setdefault("name", f"Branch {next(_serial)}")
+        branch = Branch(**fields)
+        db.session.add(branch)
+        db.session.flush()
+        return branch
+
+    return make
+
+
+@pytest.fixture
+def make_user(app, password_hash):
+    def make(role: str = Role.STAFF, **fields) -> User:
+        n = next(_serial)
+        fields.setdefault("name", f"Person {n}")
+        fields.setdefault("email", f"person{n}@riverbend.example")
+        user = User(role=role, password_hash=password_hash, **fields)
+        db.session.add(user)
+        db.session.flush()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def staff(make_user) -> User:
+    return make_user(Role.STAFF, name="Sam Staff", email="sam@riverbend.example")
+
+
+@pytest.fixture
+def admin(make_user) -> User:
+    return make_user(Role.ADMIN, name="Ada Admin", email="ada@riverbend.example")
+
+
+@pytest.fixture
+def member(make_user) -> User:
+    return make_user(Role.MEMBER, name="Mo Member", email="mo@riverbend.example")
+
+
+@pytest.fixture
+def staff_client(client, staff):
+    db.session.commit()
+    log_in(client, staff)
+    return client
+
+
+@pytest.fixture
+def admin_client(client, admin):
+    db.session.commit()
+    log_in(client, admin)
+    return client
+
+
+@pytest.fixture
+def member_client(client, member):
+    db.session.commit()
+    log_in(client, member)
+    return client
+
+
+@pytest.fixture
+def make_focus_community(app):
+    def make(**fields) -> FocusCommunity:
+        fields.setdefault("name", f"Focus community {next(_serial)}")
+        community = FocusCommunity(**fields)
+        db.session.add(community)
+        db.session.flush()
+        return community
+
+    return make
+
+
+@pytest.fixture
+def make_organization(app):
+    def make(**fields) -> Organization:
+        fields.setdefault("name", f"Organization {next(_serial)}")
+        fields.setdefault("asset_category", "association")
+        organization = Organization(**fields)
+        db.session.add(organization)
+        db.session.flush()
+        return organization
+
+    return make
+
+
+@pytest.fixture
+def make_contact(app):
+    def make(**fields) -> Contact:
+        fields.setdefault("name", f"Contact {next(_serial)}")
+        contact = Contact(**fields)
+        db.session.add(contact)
+        db.session.flush()
+        return contact
+
+    return make
+
+
+@pytest.fixture
+def make_space(app):
+    def make(**fields) -> Space:
+        fields.setdefault("name", f"Space {next(_serial)}")
+        space = Space(**fields)
+        db.session.add(space)
+        db.session.flush()
+        return space
+
+    return make
+
+
+@pytest.fixture
+def make_conversation(app, make_user):
+    def make(quotes: list[dict] = (), follow_ups: list[dict] = (), **fields) -> Conversation:
+        fields.setdefault("happened_on", date.today())
+        fields.setdefault("kind", "drop_in_visit")
+        fields.setdefault("purpose", "listening")
+        if "logged_by" not in fields and "logged_by_id" not in fields:
+            fields["logged_by"] = make_user()
+        conversation = Conversation(**fields)
+        conversation.quotes = [Quote(**quote) for quote in quotes]
+        conversation.follow_ups = [
+            FollowUp(**dict({"owner": conversation.logged_by}, **follow_up))
+            for follow_up in follow_ups
+        ]
+        db.session.add(conversation)
+        db.session.flush()
+        return conversation
+
+    return make
