@@ -2,6 +2,7 @@
 
 import secrets
 from collections.abc import Mapping
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -47,10 +48,21 @@ def ensure_secret_key(app: Flask) -> None:
     app.config["SECRET_KEY"] = key_file.read_text().strip()
 
 
-def register_blueprints(app: Flask) -> None:
-    from app import accounts, community, conversations, demo, main
+#: The product areas with screens or commands, each a package with a blueprint `bp`.
+AREAS = ("main", "accounts", "community", "conversations", "demo")
 
-    for area in (main, accounts, community, conversations, demo):
+
+def register_blueprints(app: Flask) -> None:
+    """Load each area's route modules and register its blueprint.
+
+    Route modules load here rather than from the area's __init__, so that importing one area's
+    models never drags in another area's views (the community map's pages show conversations,
+    and conversations point at the community map).
+    """
+    for name in AREAS:
+        area = import_module(f"app.{name}")
+        for module in area.ROUTE_MODULES:
+            import_module(f"app.{name}.{module}")
         app.register_blueprint(area.bp)
 
 

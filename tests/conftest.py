@@ -6,6 +6,7 @@ from datetime import date
 from itertools import count
 
 import pytest
+from flask import g
 from werkzeug.security import generate_password_hash
 
 from app import create_app
@@ -21,7 +22,7 @@ PASSWORD = "correct horse battery staple"
 _serial = count(1)
 
 
-def test_config(**overrides) -> dict:
+def app_config(**overrides) -> dict:
     """Return the configuration tests build the app with."""
     config = {
         "TESTING": True,
@@ -45,7 +46,7 @@ def password_hash() -> str:
 def _fresh_shared_schema():
     """On PostgreSQL, start the run from an empty schema that matches the models."""
     if IS_SHARED_DATABASE:
-        app = create_app(test_config())
+        app = create_app(app_config())
         with app.app_context():
             db.drop_all()
             db.create_all()
@@ -68,7 +69,7 @@ def app_overrides() -> dict:
 
 @pytest.fixture
 def app(app_overrides):
-    app = create_app(test_config(**app_overrides))
+    app = create_app(app_config(**app_overrides))
     with app.app_context():
         db.create_all()
         yield app
@@ -93,6 +94,9 @@ def log_in(client, user: User) -> None:
     with client.session_transaction() as session:
         session["_user_id"] = str(user.id)
         session["_fresh"] = True
+    # Requests share the fixture's app context, where Flask-Login caches the last user it
+    # loaded; forget it so the next request loads `user` from the session.
+    g.pop("_login_user", None)
 
 
 @pytest.fixture

@@ -21,7 +21,10 @@ class UserForm(FlaskForm):
     branch_id = SelectField("Home branch", coerce=int, validators=[Optional()],
                             description="Conversations this person logs start at this branch.")
     password = PasswordField(
-        "Password", validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, max=200)],
+        "Password",
+        validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH, max=200, message=(
+            f"Use at least {MIN_PASSWORD_LENGTH} characters: a few words you will remember "
+            "make a good password."))],
         description=f"At least {MIN_PASSWORD_LENGTH} characters. "
                     "Leave empty to keep the current password.")
     is_disabled = BooleanField("Disabled: this person cannot log in",

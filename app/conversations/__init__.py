@@ -4,4 +4,5 @@ from flask import Blueprint
 
 bp = Blueprint("conversations", __name__, url_prefix="/conversations")
 
-from app.conversations import views  # noqa: E402,F401
+#: Modules that attach routes and commands to `bp`; create_app() loads them.
+ROUTE_MODULES = ("views",)

@@ -147,6 +147,11 @@ class Conversation(Timestamped, db.Model):
             named.append(f"{self.headcount} {'person' if self.headcount == 1 else 'people'}")
         return "; ".join(named)
 
+    @property
+    def open_follow_up_count(self) -> int:
+        """How many promises made in this conversation are still open."""
+        return sum(1 for follow_up in self.follow_ups if not follow_up.is_done)
+
 
 class Quote(db.Model):
     """Words someone said, kept as they said them, with how they may be attributed."""
@@ -205,6 +210,10 @@ class FollowUp(db.Model):
 
     def is_overdue(self, today: date) -> bool:
         return not self.is_done and self.due_on is not None and self.due_on < today
+
+    def days_overdue(self, today: date) -> int:
+        """Return how many days past its due date an open follow-up is; 0 when it is not."""
+        return (today - self.due_on).days if self.is_overdue(today) else 0
 
     def mark_done(self, by: User) -> None:
         """Record that the promise was kept."""

@@ -4,4 +4,5 @@ from flask import Blueprint
 
 bp = Blueprint("demo", __name__, cli_group=None)
 
-from app.demo import cli  # noqa: E402,F401
+#: Modules that attach routes and commands to `bp`; create_app() loads them.
+ROUTE_MODULES = ("cli",)

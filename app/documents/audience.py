@@ -1,0 +1,48 @@
+"""Who a printed document is for, and what each audience may be shown."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from app.records import Choice
+
+#: Counts below this are hidden from documents that leave the library.
+SMALL_CELL = 5
+
+
+class Audience(Choice):
+    PUBLIC = "public", "For the public"
+    PARTNERS = "partners", "For partners"
+    INTERNAL = "internal", "Internal: not for sharing outside the library"
+
+    @property
+    def is_internal(self) -> bool:
+        return self is Audience.INTERNAL
+
+
+class UnknownAudience(ValueError):
+    """The audience asked for is not one of public, partners or internal."""
+
+
+@dataclass(frozen=True)
+class PrintOptions:
+    """What the person asked for when they opened a document."""
+
+    audience: Audience
+    large_print: bool
+
+
+def print_options(args: Mapping[str, str], *, default: Audience) -> PrintOptions:
+    """Read `audience` and `large` from query arguments; raise UnknownAudience on a bad value."""
+    value = args.get("audience") or default.value
+    try:
+        audience = Audience(value)
+    except ValueError:
+        raise UnknownAudience(value) from None
+    return PrintOptions(audience=audience, large_print=args.get("large") == "1")
+
+
+def suppress_small(count: int, audience: Audience) -> str:
+    """Return `count` as text, or "fewer than 5" when a small count leaves the library."""
+    if audience.is_internal or count >= SMALL_CELL:
+        return str(count)
+    return f"fewer than {SMALL_CELL}"
