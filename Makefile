@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-sqlite test-postgres install migrate seed lint clean
+.PHONY: run test test-sqlite test-postgres install translations migrate seed lint clean
 
 install: $(STAMP)
 
@@ -15,7 +15,11 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
-migrate: install
+# The public pages' interface words, compiled from translations/*/LC_MESSAGES/messages.po.
+translations: install
+	@if [ -d translations ]; then $(BIN)/pybabel compile --statistics -d translations; fi
+
+migrate: translations
 	$(FLASK) db upgrade
 
 seed: migrate
@@ -26,7 +30,7 @@ run: seed
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 # The whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set.
-test: install
+test: translations
 	$(MAKE) --no-print-directory test-sqlite
 	@if [ -n "$$TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; \
 	else echo "TEST_DATABASE_URL is not set: skipped the PostgreSQL run."; fi

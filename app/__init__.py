@@ -49,7 +49,9 @@ def ensure_secret_key(app: Flask) -> None:
 
 
 #: The product areas with screens or commands, each a package with a blueprint `bp`.
-AREAS = ("main", "accounts", "community", "conversations", "demo")
+AREAS = ("main", "accounts", "community", "conversations", "surveys", "demo")
+#: Areas with stored records; their models load first, so every table is known to the metadata.
+MODELS = ("accounts", "community", "conversations", "surveys", "privacy")
 
 
 def register_blueprints(app: Flask) -> None:
@@ -59,6 +61,8 @@ def register_blueprints(app: Flask) -> None:
     models never drags in another area's views (the community map's pages show conversations,
     and conversations point at the community map).
     """
+    for name in MODELS:
+        import_module(f"app.{name}.models")
     for name in AREAS:
         area = import_module(f"app.{name}")
         for module in area.ROUTE_MODULES:

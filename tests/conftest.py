@@ -7,10 +7,13 @@ from itertools import count
 
 import pytest
 from flask import g
+from flask.testing import FlaskClient
 from werkzeug.security import generate_password_hash
 
 from app import create_app
 from app.accounts.models import Branch, Role, User
+from app.accounts.sessions import start_session
+from app.accounts.views import SESSION_TOKEN_KEY
 from app.community.models import Contact, FocusCommunity, Organization, Space
 from app.config import database_url
 from app.conversations.models import Conversation, FollowUp, Quote
@@ -67,9 +70,22 @@ def app_overrides() -> dict:
     return {}
 
 
+class FreshUserClient(FlaskClient):
+    """A test client whose every request loads the logged-in user afresh, as in production.
+
+    Requests share the fixture's app context, where Flask-Login would otherwise keep the user
+    it loaded for an earlier request.
+    """
+
+    def open(self, *args, **kwargs):
+        g.pop("_login_user", None)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(app_overrides):
     app = create_app(app_config(**app_overrides))
+    app.test_client_class = FreshUserClient
     with app.app_context():
         db.create_all()
         yield app
@@ -91,12 +107,12 @@ def runner(app):
 
 def log_in(client, user: User) -> None:
     """Log `user` in on `client` as the login page would."""
+    token = start_session(user)
+    db.session.commit()
     with client.session_transaction() as session:
         session["_user_id"] = str(user.id)
         session["_fresh"] = True
-    # Requests share the fixture's app context, where Flask-Login caches the last user it
-    # loaded; forget it so the next request loads `user` from the session.
-    g.pop("_login_user", None)
+        session[SESSION_TOKEN_KEY] = token
 
 
 @pytest.fixture

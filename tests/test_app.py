@@ -105,3 +105,10 @@ def test_the_health_check_answers_without_login(client):
 def test_the_suite_runs_on_the_database_it_was_asked_for(app):
     dialect = db.engine.dialect.name
     assert dialect == ("postgresql" if IS_SHARED_DATABASE else "sqlite")
+
+
+def test_the_health_check_says_503_when_the_database_is_gone(tmp_path):
+    app = create_app(app_config(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/gone/x.sqlite"))
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json["status"] == "unavailable"

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.accounts.models import Branch, Role, User
+from app.accounts.sessions import end_all_sessions
 from app.extensions import db
 from app.records import utcnow
 
@@ -64,6 +65,8 @@ def save_user(user: User, *, name: str, email: str, role: str, branch_id: int | 
         user.enable()
     db.session.add(user)
     db.session.flush()
+    if password or is_disabled:
+        end_all_sessions(user)  # a new password or a disabled account logs out every browser
     return user
 
 

@@ -1,7 +1,7 @@
 """Login, logout, and the admin screens for users and branches."""
 
 import sqlalchemy as sa
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from app.accounts import bp
@@ -17,22 +17,37 @@ from app.accounts.services import (
     save_branch,
     save_user,
 )
+from app.accounts.sessions import end_session, resume_session, start_session
 from app.extensions import db, limiter, login_manager
+
+#: Where the browser's login-session token lives in the signed Flask session.
+SESSION_TOKEN_KEY = "login_token"  # noqa: S105 -- a key name, not a secret
 
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.is_active else None
+    if not user_id.isdigit():
+        return None
+    return resume_session(int(user_id), session.get(SESSION_TOKEN_KEY))
 
 
 def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _account_limit() -> str:
+    return current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"]
+
+
+def _account_key() -> str:
+    """Count login attempts per account named, whichever address they come from."""
+    return "login-account:" + User.normalise_email(request.form.get("email", ""))[:254]
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @allow(Access.PUBLIC)
 @limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_account_limit, methods=["POST"], key_func=_account_key)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
@@ -43,6 +58,8 @@ def login():
             form.password.errors.append(
                 "That email and password do not match an active account. Check both and try again.")
         else:
+            session.clear()  # a new session at login: nothing carries over from before
+            session[SESSION_TOKEN_KEY] = start_session(user)
             db.session.commit()
             login_user(user)
             return redirect(safe_next_url(request.args.get("next")) or url_for("main.index"))
@@ -52,7 +69,11 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @allow(Access.MEMBER)
 def logout():
-    logout_user()  # CSRFProtect has already refused a post without a valid token
+    # CSRFProtect has already refused a post without a valid token.
+    end_session(session.get(SESSION_TOKEN_KEY))
+    db.session.commit()
+    logout_user()
+    session.clear()
     flash("You have logged out.", "info")
     return redirect(url_for("accounts.login"))
 

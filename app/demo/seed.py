@@ -16,6 +16,7 @@ from app.accounts.models import Branch, User
 from app.community.models import Contact, FocusCommunity, Organization, Space
 from app.conversations.models import Conversation, FollowUp, Quote
 from app.demo import outreach, riverbend
+from app.demo.surveys import add_demo_survey
 from app.extensions import db
 from app.records import library_today
 
@@ -56,6 +57,7 @@ def seed_demo() -> None:
         quotes=lambda quotes: [Quote(**quote) for quote in quotes],
         follow_ups=lambda rows: [_follow_up(row, people, today) for row in rows])
     db.session.flush()
+    add_demo_survey(branches, people, communities)
 
 
 def _add_records(model: type, rows: Iterable[dict[str, Any]], *, key: str | None = "name",

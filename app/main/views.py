@@ -23,5 +23,9 @@ def index():
 @bp.route("/healthz")
 @allow(Access.PUBLIC)
 def healthz():
-    db.session.execute(sa.text("SELECT 1"))
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except sa.exc.SQLAlchemyError:
+        db.session.rollback()
+        return {"status": "unavailable", "detail": "The database does not answer."}, 503
     return {"status": "ok"}

@@ -1,0 +1,1 @@
+"""Privacy: consent records now; retention, person export and the audit log as they land."""

@@ -1,0 +1,214 @@
+"""CSV and XLSX exports of a form's responses: one row per response, one column per question.
+
+The layout (docs/exports.md says the same for the people who open the files):
+
+- One row per response, oldest first. First the response's own columns: Response (its
+  number), Submitted at (ISO 8601 in the library's time zone, e.g. 2026-03-04T14:05:00-05:00),
+  Channel (kiosk, web or paper), Branch (empty when none), Language (a code such as en, es, ar)
+  and Review status (new, reviewed or archived).
+- Then one column per question, headed by its prompt in the form's default language: the active
+  questions in order, then retired questions with "(retired)" after the prompt.
+- Single choice, age band and area: the chosen option's label. Multiple choice: the chosen
+  labels in the form's order, joined with "; ". Ranking: the labels in the person's order, most
+  important first, joined with " > ". Yes or no: Yes or No. Rating: a number from 1 to 5. Number:
+  the number. Date: ISO 8601 (2026-03-04). Short and long text: as typed. Unanswered: empty.
+- A text cell that starts with =, +, -, @, a tab or a carriage return gets a leading ' so that a
+  spreadsheet shows it as text instead of running it as a formula. Numbers stay numbers.
+- Contact details never appear: they live in consent records, which this module never reads.
+
+Rows are read in batches of responses (keyset on the time sent and the id) with their answers,
+so an export of any size holds one batch in memory. The CSV starts with a UTF-8 byte order mark
+so that Excel opens accents and Arabic correctly.
+"""
+
+import csv
+import io
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import date
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import current_app
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from app.accounts.models import Branch
+from app.extensions import db
+from app.records import as_utc, library_today
+from app.surveys.models import QuestionKind, Survey
+from app.surveys.results import ResponseFilters, answers_table, ordered_questions, responses_table
+
+RESPONSE_HEADERS = ["Response", "Submitted at", "Channel", "Branch", "Language", "Review status"]
+#: Responses per query; their ids go into one IN list, well under SQLite's 32,766 variables.
+BATCH_SIZE = 2000
+MULTIPLE_SEPARATOR = "; "
+RANKING_SEPARATOR = " > "
+#: What a spreadsheet may read as the start of a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+YES_NO = ("Yes", "No")
+
+Cell = str | int | float | None
+
+
+def neutralise(value: Cell) -> Cell:
+    """Return text that a spreadsheet would run as a formula with a ' in front; else `value`."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def export_rows(survey: Survey, filters: ResponseFilters, *,
+                batch_size: int = BATCH_SIZE) -> Iterator[list[list[Cell]]]:
+    """Yield the header row, then the responses oldest first, a batch of rows at a time."""
+    layout = _Layout(survey)
+    yield [[neutralise(header) for header in layout.headers()]]
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    for responses in _response_batches(survey, filters, batch_size):
+        answers = _answers_of([response.id for response in responses])
+        yield [[response.id,
+                as_utc(response.submitted_at).astimezone(zone).isoformat(timespec="seconds"),
+                response.channel, neutralise(response.branch or ""), response.language,
+                response.review_status, *layout.cells(answers.get(response.id, []))]
+               for response in responses]
+
+
+def csv_chunks(survey: Survey, filters: ResponseFilters) -> Iterator[str]:
+    """Yield the CSV export in pieces: a byte order mark, the header, then batches of rows."""
+    yield "\ufeff"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for rows in export_rows(survey, filters):
+        writer.writerows(rows)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+
+
+def xlsx_bytes(survey: Survey, filters: ResponseFilters) -> bytes:
+    """Return the XLSX export: one sheet, a bold header row that stays in view."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Responses")
+    sheet.freeze_panes = "A2"
+    batches = export_rows(survey, filters)
+    header = next(batches)[0]
+    for number in range(1, len(header) + 1):
+        sheet.column_dimensions[get_column_letter(number)].width = 12 if number < 7 else 30
+    sheet.column_dimensions["B"].width = 26
+    sheet.append([_bold(sheet, title) for title in header])
+    for rows in batches:
+        for row in rows:
+            sheet.append([_xlsx_value(value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def export_filename(survey: Survey, extension: str) -> str:
+    """Return a plain ASCII file name such as 'your-library-your-say-2026-03-04.csv'."""
+    text = unicodedata.normalize("NFKD", survey.title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60].rstrip("-")
+    return f"{slug or f'form-{survey.id}'}-{library_today().isoformat()}.{extension}"
+
+
+#: One answer as the export reads it: question id, option id, rank, text, number, date.
+AnswerCells = tuple[int, int | None, int | None, str | None, float | None, date | None]
+
+
+class _Layout:
+    """The question columns of a form and how each answer becomes a cell."""
+
+    def __init__(self, survey: Survey) -> None:
+        self.questions = ordered_questions(survey)
+        self.column = {question.id: index for index, question in enumerate(self.questions)}
+        self.kinds = {question.id: str(question.kind) for question in self.questions}
+        self.options = {option.id: (place, _option_label(question.kind, place, option.text()))
+                        for question in self.questions
+                        for place, option in enumerate(question.options)}
+
+    def headers(self) -> list[str]:
+        return RESPONSE_HEADERS + [
+            question.text("prompt") + (" (retired)" if question.is_retired else "")
+            for question in self.questions]
+
+    def cells(self, answers: list[AnswerCells]) -> list[Cell]:
+        """Return one cell per question for the answers of one response."""
+        cells: list[Cell] = [None] * len(self.questions)
+        chosen: dict[int, list[tuple[int, str]]] = defaultdict(list)
+        for question_id, option_id, rank, text, number, day in answers:
+            if option_id in self.options:
+                place, label = self.options[option_id]
+                ranked = self.kinds[question_id] == QuestionKind.RANKING
+                chosen[question_id].append((rank or 0 if ranked else place, label))
+            elif question_id in self.column:
+                cells[self.column[question_id]] = _typed_cell(text, number, day)
+        for question_id, labels in chosen.items():
+            separator = (RANKING_SEPARATOR if self.kinds[question_id] == QuestionKind.RANKING
+                         else MULTIPLE_SEPARATOR)
+            cells[self.column[question_id]] = neutralise(
+                separator.join(label for _, label in sorted(labels)))
+        return cells
+
+
+def _option_label(kind: str, place: int, label: str) -> str:
+    """Return how a chosen option reads in the export: yes or no questions say Yes or No."""
+    return YES_NO[min(place, 1)] if kind == QuestionKind.YES_NO else label
+
+
+def _typed_cell(text: str | None, number: float | None, day: date | None) -> Cell:
+    if number is not None:
+        return int(number) if float(number).is_integer() else number
+    if day is not None:
+        return day.isoformat() if isinstance(day, date) else str(day)
+    return neutralise(text)
+
+
+def _response_batches(survey: Survey, filters: ResponseFilters,
+                      size: int) -> Iterator[list[sa.Row]]:
+    """Yield the filtered responses oldest first, `size` at a time, each batch one query.
+
+    Each batch starts after the last one's (submitted_at, id): the form's index on
+    (survey_id, submitted_at) serves every batch without sorting the whole form.
+    """
+    response = responses_table.c
+    order = (response.submitted_at, response.id)
+    query = (sa.select(response.id, response.submitted_at, response.channel,
+                       Branch.name.label("branch"), response.language, response.review_status)
+             .select_from(responses_table.outerjoin(Branch, Branch.id == response.branch_id))
+             .where(response.survey_id == survey.id, *filters.conditions())
+             .order_by(*order).limit(size))
+    batch = db.session.execute(query).all()
+    while batch:
+        yield batch
+        last = batch[-1]
+        batch = db.session.execute(query.where(
+            sa.tuple_(*order) > sa.tuple_(last.submitted_at, last.id))).all()
+
+
+def _answers_of(response_ids: list[int]) -> dict[int, list[AnswerCells]]:
+    """Return the answers of these responses, grouped by response."""
+    answer = answers_table.c
+    rows = db.session.execute(
+        sa.select(answer.response_id, answer.question_id, answer.option_id, answer.rank,
+                  answer.text_value, answer.number_value, answer.date_value)
+        .where(answer.response_id.in_(response_ids)))
+    grouped: dict[int, list[AnswerCells]] = defaultdict(list)
+    for response_id, *cells in rows:
+        grouped[response_id].append(tuple(cells))
+    return grouped
+
+
+def _bold(sheet, value: Cell) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=_xlsx_value(value))
+    cell.font = Font(bold=True)
+    return cell
+
+
+def _xlsx_value(value: Cell) -> Cell:
+    """Drop control characters that XLSX cannot hold (tab and line breaks stay)."""
+    return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value)) if isinstance(value, str) else value
