@@ -74,10 +74,12 @@ def register_hooks(app: Flask) -> None:
     from app import errors, security, templating
     from app.accounts.access import register_access_rules
     from app.database import configure_connections
+    from app.surveys.locale import register_locale_selector
 
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     configure_connections(app)
     register_access_rules(app)
+    register_locale_selector(app)
     errors.register_error_handlers(app)
     security.register_security_headers(app)
     templating.register_template_helpers(app)

@@ -70,22 +70,23 @@ def app_overrides() -> dict:
     return {}
 
 
-class FreshUserClient(FlaskClient):
-    """A test client whose every request loads the logged-in user afresh, as in production.
+class FreshRequestClient(FlaskClient):
+    """A test client whose every request starts with an empty `g`, as in production.
 
-    Requests share the fixture's app context, where Flask-Login would otherwise keep the user
-    it loaded for an earlier request.
+    Requests share the fixture's app context, where Flask-Login's user and Flask-Babel's locale
+    would otherwise carry over from an earlier request.
     """
 
     def open(self, *args, **kwargs):
-        g.pop("_login_user", None)
+        for name in list(g):
+            g.pop(name)
         return super().open(*args, **kwargs)
 
 
 @pytest.fixture
 def app(app_overrides):
     app = create_app(app_config(**app_overrides))
-    app.test_client_class = FreshUserClient
+    app.test_client_class = FreshRequestClient
     with app.app_context():
         db.create_all()
         yield app

@@ -29,13 +29,6 @@ def select_locale() -> str:
     return g.get("interface_language", FALLBACK)
 
 
-def _start_in_english() -> None:
-    # Tests run many requests in one app context, where `g` (and Babel's cache in it) lives on.
-    g.pop("interface_language", None)
-    refresh()
-
-
 def register_locale_selector(app: Flask) -> None:
     """Let public form pages choose the language of their interface words."""
     app.extensions["babel"].locale_selector = select_locale
-    app.before_request(_start_in_english)

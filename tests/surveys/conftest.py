@@ -9,7 +9,6 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from app.extensions import db
-from app.surveys.locale import register_locale_selector
 from app.surveys.models import Question, QuestionOption, Survey
 
 AGE_BANDS = ["Under 18", "18 to 34", "35 to 54", "55 to 74", "75 or older"]
@@ -111,7 +110,5 @@ def interface_catalogues() -> None:
 
 @pytest.fixture
 def public_app(app, interface_catalogues):
-    """The app with the respondents' locale selector, as create_app() registers it."""
-    if app.extensions["babel"].locale_selector is None:
-        register_locale_selector(app)
+    """The app, with the catalogues of interface words compiled."""
     return app
