@@ -105,7 +105,7 @@ def paper_form(survey: Survey, language: str) -> PaperForm:
                 "Your answers are anonymous. Please do not write your name, address or phone "
                 "number in them."),
             thank_you=survey.text("thank_you", language) or gettext("Thank you."),
-            questions=questions, link=link, short_link=short_link(link),
+            questions=questions, link=link, short_link=short_link(survey, language),
             short_code=survey.short_code, qr_svg=qr_svg(link, title=survey.text("title", language)),
             asks_for_contact=survey.asks_for_contact,
             contact_purpose=survey.text("contact_purpose", language) or gettext(
@@ -118,7 +118,8 @@ def poster(survey: Survey, language: str) -> Poster:
     link = public_link(survey, language)
     return Poster(
         language=language, title=survey.text("title", language),
-        intro=survey.text("intro", language), link=link, short_link=short_link(link),
+        intro=survey.text("intro", language), link=link,
+        short_link=short_link(survey, language),
         qr_svg=qr_svg(link, scale=8, title=survey.text("title", language)),
         minutes=minutes_to_fill(survey),
         languages=[(code, own_language_name(code))

@@ -126,6 +126,18 @@ def _store(form: AnswerForm, survey: Survey, language: str, *, channel: str,
             method=ConsentMethod.PAPER if channel == Channel.PAPER else ConsentMethod.ONLINE)
 
 
+@bp.route("/s/<code>", defaults={"language": None})
+@bp.route("/s/<code>/<language>")
+@allow(Access.PUBLIC)
+def short_link(code: str, language: str | None):
+    """Open a form from the short link printed on paper and posters, easy to type by hand."""
+    survey = db.session.scalar(sa.select(Survey).where(Survey.short_code == code.strip().upper()))
+    if survey is None or survey.status == SurveyStatus.DRAFT:
+        raise NotFound()
+    lang = language if language and survey.offers(language) else None
+    return redirect(url_for(".fill", token=survey.token, lang=lang))
+
+
 @bp.route("/f/<token>", methods=["GET", "POST"])
 @allow(Access.PUBLIC)
 @limiter.limit(_submit_limit, methods=["POST"])

@@ -43,9 +43,14 @@ def kiosk_url(link: KioskLink) -> str:
     return url_for("surveys.kiosk", token=link.token, _external=True)
 
 
-def short_link(url: str) -> str:
-    """Return a link as people type it: without https:// and without a language."""
-    return url.split("://", 1)[-1].split("?", 1)[0].rstrip("/")
+def short_link(survey: Survey, language: str | None = None) -> str:
+    """Return the link as people type it from paper: /s/<short code>, without https://.
+
+    The default language needs no suffix; another language adds itself (/s/CODE/ar).
+    """
+    language = None if language == survey.default_language else language
+    url = url_for("surveys.short_link", code=survey.short_code, language=language, _external=True)
+    return url.split("://", 1)[-1]
 
 
 def own_language_name(code: str) -> str:
@@ -64,7 +69,7 @@ def language_links(survey: Survey) -> list[LanguageLink]:
         url = public_link(survey, code)
         links.append(LanguageLink(
             language=code, name=language_name(code), own_name=own_language_name(code), url=url,
-            short_link=short_link(url), is_right_to_left=is_right_to_left(code),
+            short_link=short_link(survey, code), is_right_to_left=is_right_to_left(code),
             qr_svg=qr_svg(url, title=f"QR code: the form in {language_name(code)}")))
     return links
 

@@ -154,7 +154,7 @@ def test_paper_form_carries_the_link_short_code_and_qr_code(app, survey):
     with app.test_request_context(base_url="https://library.example"):
         paper = paper_form(survey, "ar")
     assert paper.link == f"https://library.example/f/{survey.token}?lang=ar"
-    assert paper.short_link == f"library.example/f/{survey.token}"
+    assert paper.short_link == f"library.example/s/{survey.short_code}/ar"
     assert paper.short_code == survey.short_code
     assert paper.qr_svg.startswith("<svg ")
 
@@ -263,7 +263,7 @@ def test_paper_form_prints_the_qr_code_as_svg(staff_client, survey, printed_html
     staff_client.get(paper_url(survey, "?lang=es"))
     html = printed_html[-1]
     assert '<div class="phone-qr"><svg role="img"' in html
-    assert f"localhost/f/{survey.token}</span>" in html
+    assert f"localhost/s/{survey.short_code}/es</span>" in html
 
 
 def test_large_print_takes_more_pages(staff_client, survey):
@@ -332,7 +332,7 @@ def test_poster_is_one_page_with_the_title_and_short_link(staff_client, survey):
     assert page_count(response.data) == 1
     text = pdf_text(response.data)
     assert "Your library, your say" in text
-    assert f"localhost/f/{survey.token}" in "".join(text.split())
+    assert f"localhost/s/{survey.short_code}" in "".join(text.split())
     assert "Takes about 4 minutes." in text
     assert "Riverbend Public Library" in text
 

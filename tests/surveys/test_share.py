@@ -197,12 +197,30 @@ def test_language_links_open_the_form_in_each_language(app, survey):
         links = language_links(survey)
     assert [link.language for link in links] == ["en", "es", "ar"]
     assert links[1].url == f"https://library.example/f/{survey.token}?lang=es"
-    assert links[1].short_link == f"library.example/f/{survey.token}"
+    assert links[0].short_link == f"library.example/s/{survey.short_code}"
+    assert links[1].short_link == f"library.example/s/{survey.short_code}/es"
     assert [link.is_right_to_left for link in links] == [False, False, True]
 
 
-def test_short_link_drops_the_scheme_and_the_language():
-    assert short_link("https://library.example/f/abc?lang=es") == "library.example/f/abc"
+def test_the_short_link_is_short_and_leaves_out_the_scheme(app, survey):
+    with app.test_request_context(base_url="https://library.example"):
+        assert short_link(survey) == f"library.example/s/{survey.short_code}"
+        assert short_link(survey, "ar") == f"library.example/s/{survey.short_code}/ar"
+
+
+def test_a_typed_short_link_opens_the_form_in_its_language(client, survey):
+    response = client.get(f"/s/{survey.short_code.lower()}/ar")
+    assert response.status_code == 302
+    assert response.location == f"/f/{survey.token}?lang=ar"
+    assert client.get(f"/s/{survey.short_code}").location == f"/f/{survey.token}"
+    assert client.get(f"/s/{survey.short_code}/xx").location == f"/f/{survey.token}"
+
+
+def test_an_unknown_or_draft_short_link_is_not_found(client, survey):
+    assert client.get("/s/NOPE99").status_code == 404
+    survey.status = "draft"
+    db.session.commit()
+    assert client.get(f"/s/{survey.short_code}").status_code == 404
 
 
 @pytest.mark.parametrize(("code", "name"), [("es", "Español"), ("ar", "العربية"),
