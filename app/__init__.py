@@ -49,9 +49,11 @@ def ensure_secret_key(app: Flask) -> None:
 
 
 #: The product areas with screens or commands, each a package with a blueprint `bp`.
-AREAS = ("main", "accounts", "community", "conversations", "surveys", "demo")
+AREAS = ("main", "accounts", "community", "conversations", "surveys", "meetings", "themes",
+         "plans", "demo")
 #: Areas with stored records; their models load first, so every table is known to the metadata.
-MODELS = ("accounts", "community", "conversations", "surveys", "privacy")
+MODELS = ("accounts", "community", "conversations", "surveys", "privacy", "meetings", "themes",
+          "plans")
 
 
 def register_blueprints(app: Flask) -> None:

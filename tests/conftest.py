@@ -2,7 +2,7 @@
 a client, and builders that fill in defaults, add the object and return it."""
 
 import os
-from datetime import date
+from datetime import date, timedelta
 from itertools import count
 
 import pytest
@@ -18,6 +18,9 @@ from app.community.models import Contact, FocusCommunity, Organization, Space
 from app.config import database_url
 from app.conversations.models import Conversation, FollowUp, Quote
 from app.extensions import db
+from app.meetings.models import Decision, Meeting
+from app.plans.models import ActionGroup, Membership, Plan
+from app.themes.models import Priority, Theme
 
 TEST_DATABASE_URL = database_url(os.environ.get("TEST_DATABASE_URL") or "sqlite://")
 IS_SHARED_DATABASE = not TEST_DATABASE_URL.startswith("sqlite://")
@@ -244,5 +247,95 @@ def make_conversation(app, make_user):
         db.session.add(conversation)
         db.session.flush()
         return conversation
+
+    return make
+
+
+@pytest.fixture
+def make_theme(app):
+    def make(**fields) -> Theme:
+        fields.setdefault("name", f"Theme {next(_serial)}")
+        fields.setdefault("kind", "need")
+        theme = Theme(**fields)
+        db.session.add(theme)
+        db.session.flush()
+        return theme
+
+    return make
+
+
+@pytest.fixture
+def make_meeting(app, make_user):
+    """Build a meeting; held yesterday unless told otherwise, so it can take decisions."""
+
+    def make(**fields) -> Meeting:
+        fields.setdefault("title", f"Meeting {next(_serial)}")
+        fields.setdefault("kind", "share_back")
+        fields.setdefault("held_on", date.today() - timedelta(days=1))
+        fields.setdefault("status", "held")
+        if "created_by" not in fields and "created_by_id" not in fields:
+            fields["created_by"] = make_user()
+        meeting = Meeting(**fields)
+        db.session.add(meeting)
+        db.session.flush()
+        return meeting
+
+    return make
+
+
+@pytest.fixture
+def make_decision(app, make_meeting):
+    """Build a decision at a held meeting (a new one unless `meeting` is given)."""
+
+    def make(meeting: Meeting | None = None, **fields) -> Decision:
+        meeting = meeting or make_meeting()
+        fields.setdefault("text", "We agree.")
+        fields.setdefault("method", "consensus")
+        fields.setdefault("decided_by", "Everyone present")
+        fields.setdefault("recorded_by", meeting.created_by)
+        decision = Decision(meeting=meeting, **fields)
+        db.session.add(decision)
+        db.session.flush()
+        return decision
+
+    return make
+
+
+@pytest.fixture
+def make_priority(app):
+    def make(**fields) -> Priority:
+        fields.setdefault("title", f"Priority {next(_serial)}")
+        priority = Priority(**fields)
+        db.session.add(priority)
+        db.session.flush()
+        return priority
+
+    return make
+
+
+@pytest.fixture
+def make_action_group(app):
+    def make(members: list[User] = (), **fields) -> ActionGroup:
+        """Build a group; each user in `members` joins it with their login."""
+        fields.setdefault("name", f"Action group {next(_serial)}")
+        fields.setdefault("status", "active")
+        group = ActionGroup(**fields)
+        group.memberships = [Membership(user=user, display_name=user.name) for user in members]
+        db.session.add(group)
+        db.session.flush()
+        return group
+
+    return make
+
+
+@pytest.fixture
+def make_plan(app):
+    def make(**fields) -> Plan:
+        fields.setdefault("title", f"Plan {next(_serial)}")
+        fields.setdefault("goal", "Kids leave with homework done.")
+        plan = Plan(**fields)
+        db.session.add(plan)
+        db.session.flush()
+        return plan
 
     return make

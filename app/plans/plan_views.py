@@ -1,0 +1,3 @@
+"""Placeholder until its routes are written."""
+
+from app.plans import bp  # noqa: F401
