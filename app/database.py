@@ -1,21 +1,40 @@
-"""Connection settings that every database connection gets, whatever opened it."""
+"""Connection settings that every database connection gets, whatever opened it.
+
+On SQLite, a request that may write (any method but GET, HEAD and OPTIONS) opens its
+transaction with BEGIN IMMEDIATE: it takes the write lock at the start and waits its turn
+instead of reading first and failing with "database is locked" when another writer got there
+between its read and its write. Within one process, writers also queue on a lock of our own:
+SQLite's busy handler polls, and under a steady stream of writes an unlucky request can miss
+every poll until its timeout, where a queue lets each one through in turn. Reads keep a plain
+BEGIN and never wait for writers under WAL. PostgreSQL needs none of this: its row locks and
+unique constraints serialise writers.
+"""
 
 import sqlite3
+import threading
 
-from flask import Flask
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from flask import Flask, has_request_context, request
+from sqlalchemy import event, exc
+from sqlalchemy.engine import Connection, Engine
 
 from app.extensions import db
 
+#: Methods that never write; every other method's transaction starts with the write lock.
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+HOLDS_WRITE_LOCK = "groundwork_holds_write_lock"
+
 
 def configure_connections(app: Flask) -> None:
-    """Set WAL, foreign keys and a busy timeout on each new SQLite connection."""
+    """Set WAL, foreign keys and a busy timeout on each new SQLite connection, and queue
+    writing requests."""
     timeout_ms = app.config["SQLITE_BUSY_TIMEOUT_MS"]
+    writers = threading.Lock()
 
     def on_connect(dbapi_connection, _record) -> None:
         if not isinstance(dbapi_connection, sqlite3.Connection):
             return
+        # The driver's own implicit BEGIN is switched off; on_begin below issues ours.
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(timeout_ms)}")
@@ -24,7 +43,41 @@ def configure_connections(app: Flask) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    def on_begin(connection: Connection) -> None:
+        if not writes_expected():
+            connection.exec_driver_sql("BEGIN")
+            return
+        if not writers.acquire(timeout=timeout_ms / 1000):
+            raise exc.OperationalError("BEGIN IMMEDIATE", None,
+                                       sqlite3.OperationalError("database is locked"))
+        connection.info[HOLDS_WRITE_LOCK] = True
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except Exception:
+            release(connection)
+            raise
+
+    def release(connection: Connection, *_args) -> None:
+        if connection.info.pop(HOLDS_WRITE_LOCK, False):
+            writers.release()
+
+    def release_on_checkin(_dbapi_connection, record) -> None:
+        # A connection handed back without an explicit end (the pool rolls it back) lets go.
+        if record is not None and record.info.pop(HOLDS_WRITE_LOCK, False):
+            writers.release()
+
     with app.app_context():
         engine: Engine = db.engine
         if engine.dialect.name == "sqlite":
             event.listen(engine, "connect", on_connect)
+            event.listen(engine, "begin", on_begin)
+            event.listen(engine, "commit", release)
+            event.listen(engine, "rollback", release)
+            event.listen(engine, "checkin", release_on_checkin)
+
+
+def writes_expected() -> bool:
+    """Return whether the current request may write. Work outside a request (a command, a
+    migration, the demo seeder) is a single writer and keeps a plain BEGIN, so a script that
+    only reads never holds the write lock."""
+    return has_request_context() and request.method not in READ_ONLY_METHODS

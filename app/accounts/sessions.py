@@ -50,14 +50,24 @@ def resume_session(user_id: int, token: str | None) -> User | None:
     if login is None or not login.user.is_active:
         return None
     now = utcnow()
+    user, mark = login.user, sa.update(LoginSession).where(LoginSession.id == login.id)
     if _has_lapsed(login, now):
-        login.ended_at = now
-        db.session.commit()
+        _write_now(mark.values(ended_at=now))
         return None
     if now - as_utc(login.last_seen_at) > SEEN_GRANULARITY:
-        login.last_seen_at = now
-        db.session.commit()
-    return login.user
+        _write_now(mark.values(last_seen_at=now))
+    return user
+
+
+def _write_now(statement: sa.Update) -> None:
+    """Run one bookkeeping UPDATE in a transaction of its own, and commit it.
+
+    The read above is ended first: on SQLite a reading transaction that turns into a writing
+    one fails at once when another request wrote meanwhile, where a fresh write waits its turn.
+    """
+    db.session.rollback()
+    db.session.execute(statement)
+    db.session.commit()
 
 
 def end_session(token: str | None) -> None:
