@@ -10,15 +10,22 @@ import http.client
 import os
 import re
 import secrets
+import signal
+import socket
+import subprocess
+import sys
 import threading
+import time
 import urllib.parse
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from werkzeug.serving import make_server
 
+from app.config import ROOT
 from app.extensions import db
 from app.surveys.models import SurveyResponse
 from tests.conftest import IS_SHARED_DATABASE
@@ -124,3 +131,90 @@ def test_the_same_submission_sent_by_every_thread_at_once_is_stored_once(app, se
     assert statuses == [303] * THREADS
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count(SurveyResponse.id))) == 1
+
+
+def _children(pid: int) -> list[int]:
+    """Return the ids of the processes whose parent is `pid` (gunicorn's workers)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            children.append(int(stat.parent.name))
+    return children
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def gunicorn(app, make_survey, tmp_path):
+    """Serve the app with gunicorn (2 workers) on the test database; yield (port, survey, pid)."""
+    visits = question("single_choice", ("How often do you visit?", "", ""), 0, is_required=True)
+    visits.options = options(("Every week", "", ""), ("Sometimes", "", ""), ("Never", "", ""))
+    wish = question("long_text", ("What would you like?", "", ""), 1)
+    survey = make_survey(questions=[visits, wish], languages=["en"])
+    db.session.commit()
+    port = _free_port()
+    environment = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+                   "SECRET_KEY": "load-test-secret", "RATELIMIT_ENABLED": "false",
+                   "GROUNDWORK_INSTANCE": str(tmp_path / "instance")}
+    server = subprocess.Popen(  # noqa: S603 (our own interpreter and arguments)
+        [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
+         "--graceful-timeout", "2", "wsgi:app"],
+        cwd=ROOT, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                pytest.fail("gunicorn did not start: " + server.stderr.read().decode()[-2000:])
+            time.sleep(0.1)
+    yield port, survey, server.pid
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def test_a_worker_killed_mid_load_loses_no_acknowledged_submission(app, gunicorn):
+    port, survey, master = gunicorn
+    answers = _field_names(app, survey)
+    path = f"/f/{survey.token}"
+    acknowledged: list[str] = []
+    sent = threading.Event()
+
+    def send(count: int) -> None:
+        for _ in range(count):
+            submission_id = secrets.token_urlsafe(24)
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                status = _post(connection, path, {**answers, "submission_id": submission_id,
+                                                  "language": "en"})
+                connection.close()
+            except (OSError, http.client.HTTPException):
+                continue  # the worker died under this request: it was never acknowledged
+            if status == 303:
+                acknowledged.append(submission_id)
+                if len(acknowledged) >= 50:
+                    sent.set()
+
+    with ThreadPoolExecutor(8) as pool:
+        futures = [pool.submit(send, 50) for _ in range(8)]
+        assert sent.wait(60), "no submissions were acknowledged"
+        workers = _children(master)
+        assert workers, "gunicorn has no workers"
+        os.kill(workers[0], signal.SIGKILL)
+        for future in futures:
+            future.result()
+
+    db.session.rollback()
+    stored = set(db.session.scalars(sa.select(SurveyResponse.submission_id)))
+    assert len(acknowledged) > 100
+    assert set(acknowledged) <= stored
