@@ -20,6 +20,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_object("app.config.Defaults")
     app.config.update(overrides or {})
     ensure_secret_key(app)
+    check_production_settings(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
@@ -39,13 +40,33 @@ def ensure_secret_key(app: Flask) -> None:
     if app.config.get("SECRET_KEY"):
         return
     if app.config.get("GROUNDWORK_ENV") == "production":
-        raise RuntimeError("SECRET_KEY must be set in production.")
+        raise UnsafeSettings("SECRET_KEY must be set in production.")
     key_file = Path(app.instance_path) / "secret_key"
     key_file.parent.mkdir(parents=True, exist_ok=True)
     if not key_file.exists():
         key_file.write_text(secrets.token_hex(32))
         key_file.chmod(0o600)
     app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+class UnsafeSettings(RuntimeError):
+    """A production deployment is configured in a way that would lose or leak something."""
+
+
+def check_production_settings(app: Flask) -> None:
+    """In production, refuse to start with debug on or with rate limits that workers cannot
+    share. (A missing SECRET_KEY is refused by ensure_secret_key.)"""
+    if app.config.get("GROUNDWORK_ENV") != "production":
+        return
+    if app.debug or app.config.get("DEBUG"):
+        raise UnsafeSettings("Debug mode is on in production: it shows code and data to anyone "
+                             "who causes an error. Unset FLASK_DEBUG.")
+    storage = str(app.config.get("RATELIMIT_STORAGE_URI", ""))
+    if (app.config.get("RATELIMIT_ENABLED") and storage.startswith("memory://")
+            and app.config["WEB_CONCURRENCY"] > 1):
+        raise UnsafeSettings(
+            "Rate limits are kept in memory while several workers serve, so each worker counts "
+            "on its own. Set RATELIMIT_STORAGE_URI to a Redis URL (redis://host:6379/0).")
 
 
 #: The product areas with screens or commands, each a package with a blueprint `bp`.

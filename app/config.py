@@ -26,8 +26,10 @@ def database_url(url: str | None) -> str:
 
 
 class Defaults:
-    #: "production" makes the app refuse to start without a SECRET_KEY.
+    #: "production" makes the app refuse unsafe settings: see check_production_settings().
     GROUNDWORK_ENV = os.environ.get("GROUNDWORK_ENV", "development")
+    #: How many worker processes serve the app (gunicorn reads the same variable).
+    WEB_CONCURRENCY = int(os.environ.get("WEB_CONCURRENCY", "1"))
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = database_url(os.environ.get("DATABASE_URL"))
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}

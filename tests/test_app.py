@@ -3,7 +3,7 @@
 import pytest
 import sqlalchemy as sa
 
-from app import create_app
+from app import UnsafeSettings, create_app
 from app.accounts.access import Access
 from app.config import database_url
 from app.extensions import db
@@ -51,6 +51,21 @@ def test_a_generated_secret_key_is_kept_in_the_instance_folder(tmp_path, monkeyp
 def test_production_refuses_to_start_without_a_secret_key():
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app(app_config(SECRET_KEY=None, GROUNDWORK_ENV="production"))
+
+
+def test_production_refuses_to_start_in_debug_mode():
+    with pytest.raises(UnsafeSettings, match="Debug mode"):
+        create_app(app_config(GROUNDWORK_ENV="production", DEBUG=True))
+
+
+def test_production_refuses_memory_rate_limits_when_several_workers_serve():
+    unsafe = {"GROUNDWORK_ENV": "production", "RATELIMIT_ENABLED": True,
+              "RATELIMIT_STORAGE_URI": "memory://"}
+    with pytest.raises(UnsafeSettings, match="RATELIMIT_STORAGE_URI"):
+        create_app(app_config(WEB_CONCURRENCY=4, **unsafe))
+    assert create_app(app_config(WEB_CONCURRENCY=1, **unsafe))
+    assert create_app(app_config(WEB_CONCURRENCY=4, **dict(
+        unsafe, RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/0")))
 
 
 @pytest.mark.parametrize("path, code, words", [
