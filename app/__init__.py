@@ -15,10 +15,15 @@ from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     """Build the app. Tests pass `overrides`; deployments set environment variables."""
-    app = Flask(__name__, template_folder=str(ROOT / "templates"),
-                static_folder=str(ROOT / "static"), instance_path=str(INSTANCE))
+    app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=None,
+                instance_path=str(INSTANCE))
     app.config.from_object("app.config.Defaults")
     app.config.update(overrides or {})
+    # The static route is added once the configuration is read, so it too answers only
+    # GET and HEAD (PROVIDE_AUTOMATIC_OPTIONS).
+    app.static_folder = str(ROOT / "static")
+    app.add_url_rule("/static/<path:filename>", endpoint="static",
+                     view_func=app.send_static_file)
     ensure_secret_key(app)
     check_production_settings(app)
     db.init_app(app)

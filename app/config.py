@@ -28,6 +28,8 @@ def database_url(url: str | None) -> str:
 class Defaults:
     #: "production" makes the app refuse unsafe settings: see check_production_settings().
     GROUNDWORK_ENV = os.environ.get("GROUNDWORK_ENV", "development")
+    #: Only GET, HEAD and POST reach a page; OPTIONS and every other method answer 405.
+    PROVIDE_AUTOMATIC_OPTIONS = False
     #: How many worker processes serve the app (gunicorn reads the same variable).
     WEB_CONCURRENCY = int(os.environ.get("WEB_CONCURRENCY", "1"))
     SECRET_KEY = os.environ.get("SECRET_KEY")

@@ -127,3 +127,16 @@ def test_the_health_check_says_503_when_the_database_is_gone(tmp_path):
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.json["status"] == "unavailable"
+
+
+def test_only_get_head_and_post_reach_any_route(app, staff_client):
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        assert rule.methods <= {"GET", "HEAD", "POST"}, (rule.endpoint, rule.methods)
+        url = rule.rule.replace("<int:", "<").split("<")[0] or "/"
+        for method in ("OPTIONS", "PUT", "PATCH", "DELETE", "TRACE"):
+            response = staff_client.open(url, method=method)
+            assert response.status_code in {404, 405}, (rule.endpoint, method, url)
+        checked += 1
+    assert checked > 20
+    assert staff_client.open("/", method="OPTIONS").status_code == 405
