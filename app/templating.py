@@ -39,10 +39,32 @@ def language_names(codes: list[str] | None) -> str:
     return ", ".join(language_name(code) for code in codes or [])
 
 
+#: Which item of the main menu a page belongs to, by endpoint prefix; the longest match wins.
+NAV_SECTIONS = {
+    "conversations.": "conversations", "conversations.my_follow_ups": "follow_ups",
+    "surveys.": "forms", "community.": "community", "accounts.": "admin",
+    "themes.": "themes", "themes.heard": "heard", "themes.priorit": "priorities",
+    "themes.new_priority": "priorities", "themes.edit_priority": "priorities",
+    "themes.endorse_priority": "priorities", "themes.return_priority": "priorities",
+    "themes.dot_vote": "priorities", "themes.enter_votes": "priorities",
+    "themes.decide_from_votes": "priorities", "meetings.": "meetings",
+    "plans.": "plans", "plans.group": "groups", "plans.new_group": "groups",
+    "plans.edit_group": "groups", "plans.new_membership": "groups",
+    "plans.edit_membership": "groups", "plans.end_membership": "groups",
+    "plans.invite": "groups",
+}
+
+
+def nav_section(endpoint: str | None) -> str:
+    """Return the menu item to mark as current for `endpoint` ('' for none)."""
+    matches = [prefix for prefix in NAV_SECTIONS if (endpoint or "").startswith(prefix)]
+    return NAV_SECTIONS[max(matches, key=len)] if matches else ""
+
+
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters.update(date=format_date, datetime=format_datetime,
                                  languages=language_names)
-    app.jinja_env.globals.update(library_today=library_today)
+    app.jinja_env.globals.update(library_today=library_today, nav_section=nav_section)
 
     @app.context_processor
     def shared_context() -> dict:

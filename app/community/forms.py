@@ -65,6 +65,9 @@ class FocusCommunityForm(DetailsForm):
     status = SelectField("Status", choices=FocusCommunityStatus.pairs(),
                          default=FocusCommunityStatus.ACTIVE.value)
     branch_ids = MultiCheckboxField("Branches", coerce=int)
+    languages = MultiCheckboxField(
+        "Languages", description="The languages people in this community speak. Handouts "
+                                 "carry their headings in these languages where translated.")
     who = _long_text("Who they are", description="Who the library is working with, in plain "
                                                  "words.")
     why_chosen = _long_text("Why we chose this community")

@@ -116,6 +116,8 @@ class FocusCommunity(Timestamped, db.Model):
     #: What exists already: relationships, resources, data and its source and date.
     baseline_notes: Mapped[str] = mapped_column(sa.Text, default="")
     status: Mapped[str] = choice_column(FocusCommunityStatus, default=FocusCommunityStatus.ACTIVE)
+    #: The languages the community speaks, e.g. ["en", "ar"]: handouts carry their headings.
+    languages: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
 
     branches: Mapped[list[Branch]] = relationship(secondary=focus_community_branches,
                                                   order_by=Branch.name)

@@ -15,7 +15,7 @@ from app.community.models import Contact, FocusCommunity, Organization, Space
 from app.extensions import db
 from app.languages import language_choices, language_name
 
-FOCUS_COMMUNITY_FIELDS = ("name", "status", "who", "why_chosen", "baseline_notes")
+FOCUS_COMMUNITY_FIELDS = ("name", "status", "languages", "who", "why_chosen", "baseline_notes")
 ORGANIZATION_FIELDS = ("name", "kind", "asset_category", "area_served", "languages",
                        "programs_services", "gaps_barriers", "shareable_resources", "notes")
 CONTACT_FIELDS = ("name", "role", "preferred_channel", "channel_value", "languages",

@@ -72,6 +72,7 @@ def _focus_community_form(community: FocusCommunity) -> FocusCommunityForm:
     form = FocusCommunityForm(obj=community if community.id else None)
     closed = [(branch.id, branch.name) for branch in community.branches if not branch.is_active]
     form.branch_ids.choices = branch_choices(include_blank=None) + closed
+    form.languages.choices = languages_with(community.languages or [])
     if request.method == "GET" and community.id:
         form.branch_ids.data = [branch.id for branch in community.branches]
     return form

@@ -48,6 +48,7 @@ BRANCHES = [
 
 FOCUS_COMMUNITIES = [
     {"name": EASTGATE_FAMILIES, "branches": ["Eastgate"], "status": "active",
+     "languages": ["en", "ar", "prs", "ti"],
      "who": "Parents and children who arrived in the last five years, mostly from Syria, "
             "Afghanistan and Eritrea, living in the Eastgate towers.",
      "why_chosen": "Card sign-ups at Eastgate are the lowest in the system while the school "
@@ -57,6 +58,7 @@ FOCUS_COMMUNITIES = [
                        "own. We know the settlement agency and the school family room. 2021 "
                        "census: 38% of Eastgate residents are recent immigrants."},
     {"name": NORTHSIDE_ELDERS, "branches": ["Northside", "Books on the Go"], "status": "active",
+     "languages": ["en", "fr"],
      "who": "People over 65 who live on their own in the Northside Towers and nearby streets.",
      "why_chosen": "The tenants' association told us some residents see no one for days in "
                    "winter. Northside branch visits by older adults dropped after the bus "
@@ -65,6 +67,7 @@ FOCUS_COMMUNITIES = [
                        "act. Strong tenants' association; St. Brendan's lunch draws about 60 "
                        "people. City seniors' survey (2023): 1 in 3 reports weekly loneliness."},
     {"name": MILLBROOK_WORKERS, "branches": ["Millbrook", "Books on the Go"], "status": "active",
+     "languages": ["en", "es"],
      "who": "Farm workers who come each season, mostly Spanish-speaking, and the families "
             "who have settled in Millbrook year-round.",
      "why_chosen": "The branch closes before work ends, and staff rarely see workers inside. "
@@ -72,6 +75,7 @@ FOCUS_COMMUNITIES = [
      "baseline_notes": "Waiting place. No library cards in the co-op housing site last "
                        "season. We know the clinic and the co-op's HR person."},
     {"name": DOWNTOWN_YOUTH, "branches": ["Central"], "status": "exploring",
+     "languages": ["en"],
      "who": "Teenagers who spend after-school hours downtown, in the mall food court, the "
             "Youth Hub and sometimes Central's reading room.",
      "why_chosen": "Staff and teens both describe tension at Central after school; the "

@@ -16,7 +16,9 @@ from app.accounts.models import Branch, User
 from app.community.models import Contact, FocusCommunity, Organization, Space
 from app.conversations.models import Conversation, FollowUp, Quote
 from app.demo import outreach, riverbend
+from app.demo.plans import add_demo_plans
 from app.demo.surveys import add_demo_survey
+from app.demo.themes import add_demo_themes
 from app.extensions import db
 from app.records import library_today
 
@@ -36,8 +38,9 @@ def has_data() -> bool:
     return db.session.scalar(sa.select(sa.func.count(User.id))) > 0
 
 
-def seed_demo() -> None:
-    """Add the demo library. The caller commits."""
+def seed_demo() -> dict[str, Any]:
+    """Add the demo library and return what the later stages made, by area. The caller
+    commits."""
     today = library_today()
     branches = _add_records(Branch, riverbend.BRANCHES)
     people = _add_people(branches)
@@ -58,6 +61,9 @@ def seed_demo() -> None:
         follow_ups=lambda rows: [_follow_up(row, people, today) for row in rows])
     db.session.flush()
     add_demo_survey(branches, people, communities)
+    themes = add_demo_themes(people, communities, branches)
+    plans = add_demo_plans(people, communities, branches, organizations, themes)
+    return {"themes": themes, "plans": plans}
 
 
 def _add_records(model: type, rows: Iterable[dict[str, Any]], *, key: str | None = "name",

@@ -8,13 +8,16 @@ from app.accounts.access import Access, allow
 from app.conversations.services import open_follow_ups, recent_conversations
 from app.extensions import db
 from app.main import bp
+from app.plans.groups import member_overview
+from app.records import library_today
 
 
 @bp.route("/")
 @allow(Access.MEMBER)
 def index():
     if not current_user.is_staff:
-        return render_template("main/member_home.html")
+        return render_template("main/member_home.html",
+                               overview=member_overview(current_user, today=library_today()))
     return render_template("main/index.html",
                            follow_ups=open_follow_ups(current_user, limit=8),
                            conversations=recent_conversations(limit=8))

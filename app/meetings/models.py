@@ -13,6 +13,7 @@ from app.accounts.models import Branch, User
 from app.community.models import FocusCommunity, Space
 from app.extensions import db
 from app.records import Choice, Timestamped, choice_column, utcnow
+from app.surveys.models import Survey
 
 
 class MeetingKind(Choice):
@@ -84,6 +85,9 @@ class Meeting(Timestamped, db.Model):
     supports: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     supports_note: Mapped[str] = mapped_column(sa.String(300), default="")
     next_meeting: Mapped[str] = mapped_column(sa.String(300), default="")
+    #: A form people can fill in at or after the meeting; its QR code goes on the agenda.
+    feedback_survey_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("surveys.id", ondelete="SET NULL"))
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
 
     branch: Mapped[Branch | None] = relationship()
@@ -92,6 +96,7 @@ class Meeting(Timestamped, db.Model):
         "ActionGroup", back_populates="meetings")
     space: Mapped[Space | None] = relationship()
     created_by: Mapped[User] = relationship()
+    feedback_survey: Mapped[Survey | None] = relationship()
     agenda_items: Mapped[list["AgendaItem"]] = relationship(
         back_populates="meeting", cascade="all, delete-orphan",
         order_by="(AgendaItem.position, AgendaItem.id)")
@@ -118,7 +123,8 @@ class Meeting(Timestamped, db.Model):
 
     @property
     def support_labels(self) -> list[str]:
-        return [Support(value).label for value in self.supports or [] if value in Support]
+        known = {support.value for support in Support}
+        return [Support(value).label for value in self.supports or [] if value in known]
 
     def mark_held(self, today: date) -> None:
         """Record that the meeting took place; a meeting cannot be held in the future."""
@@ -127,6 +133,20 @@ class Meeting(Timestamped, db.Model):
                 "A meeting can be marked as held only on or after its date.")
         self.status = MeetingStatus.HELD
 
+    def cancel(self) -> None:
+        """Record that a planned meeting will not take place; a held meeting stays held."""
+        if self.is_held:
+            raise MeetingStateError(
+                "This meeting was held, so it cannot be cancelled. Change its date or notes "
+                "instead.")
+        self.status = MeetingStatus.CANCELLED
+
+    def restore(self) -> None:
+        """Put a cancelled meeting back on the calendar as planned."""
+        if self.status != MeetingStatus.CANCELLED:
+            raise MeetingStateError("Only a cancelled meeting can be planned again.")
+        self.status = MeetingStatus.PLANNED
+
     def record_decision(self, *, text: str, method: str, decided_by: str,
                         recorded_by: User, **figures) -> "Decision":
         """Add a decision taken at this meeting; only a held meeting takes decisions."""
@@ -134,7 +154,7 @@ class Meeting(Timestamped, db.Model):
             raise MeetingStateError(
                 "Decisions are recorded for meetings that were held. Mark the meeting as held "
                 "first.")
-        decision = Decision(meeting=self, text=text, method=method, decided_by=decided_by,
+        decision = Decision(text=text, method=method, decided_by=decided_by,
                             recorded_by=recorded_by, **figures)
         self.decisions.append(decision)
         return decision
@@ -162,7 +182,8 @@ class Decision(db.Model):
     __table_args__ = (
         DecisionMethod.check("method"),
         sa.CheckConstraint(
-            "(votes_for IS NULL OR votes_for >= 0) AND (votes_against IS NULL OR votes_against >= 0)"
+            "(votes_for IS NULL OR votes_for >= 0)"
+            " AND (votes_against IS NULL OR votes_against >= 0)"
             " AND (abstentions IS NULL OR abstentions >= 0)", name="figures_not_negative"),
     )
 
@@ -223,6 +244,10 @@ class ActionItem(db.Model):
     @property
     def is_done(self) -> bool:
         return self.done_at is not None
+
+    def is_overdue(self, today: date) -> bool:
+        """Whether the item is still open after its due date."""
+        return not self.is_done and self.due_on is not None and self.due_on < today
 
     def mark_done(self) -> None:
         if self.done_at is None:

@@ -2,7 +2,7 @@
 
 Staff and admins see every group. A member sees only the groups they currently belong to,
 and through them those groups' plans, meetings, action items and stories; any other group's
-records answer 404, as if they did not exist.
+records answer 403 ("not open to you"), and records of no group are for staff only.
 """
 
 import sqlalchemy as sa
@@ -32,9 +32,9 @@ def may_see_group(user: User, action_group_id: int | None) -> bool:
 
 
 def require_group(user: User, action_group_id: int | None) -> None:
-    """Answer 404 unless `user` may see records of the group."""
+    """Answer 403 unless `user` may see records of the group."""
     if not may_see_group(user, action_group_id):
-        abort(404)
+        abort(403)
 
 
 def visible_to(user: User, column: sa.ColumnElement) -> sa.ColumnElement[bool]:

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.accounts.models import Branch, User
 from app.community.models import FocusCommunity, Organization
 from app.extensions import db
-from app.meetings.models import Decision, Meeting
-from app.records import Choice, Timestamped, choice_column, utcnow
+from app.meetings.models import Decision, Meeting, Support
+from app.records import Choice, Timestamped, as_utc, choice_column, utcnow
 from app.surveys.models import Question
 from app.themes.models import Priority, Theme
 
@@ -112,6 +112,11 @@ class ActionGroup(Timestamped, db.Model):
         return ActionGroupStatus(self.status).label
 
     @property
+    def support_labels(self) -> list[str]:
+        labels = dict(Support.pairs())
+        return [labels[value] for value in self.supports or [] if value in labels]
+
+    @property
     def current_memberships(self) -> list["Membership"]:
         return [membership for membership in self.memberships if membership.left_on is None]
 
@@ -128,6 +133,8 @@ class Membership(db.Model):
     __table_args__ = (
         MemberRole.check("role"),
         sa.UniqueConstraint("action_group_id", "user_id", name="one_membership_per_login"),
+        sa.CheckConstraint("left_on IS NULL OR joined_on IS NULL OR left_on >= joined_on",
+                           name="left_after_joining"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -146,10 +153,82 @@ class Membership(db.Model):
 
     action_group: Mapped[ActionGroup] = relationship(back_populates="memberships")
     user: Mapped[User | None] = relationship()
+    invitations: Mapped[list["Invitation"]] = relationship(
+        back_populates="membership", cascade="all, delete-orphan", order_by="Invitation.id")
 
     @property
     def role_label(self) -> str:
         return MemberRole(self.role).label
+
+    @property
+    def is_current(self) -> bool:
+        return self.left_on is None
+
+    @property
+    def is_staff_liaison(self) -> bool:
+        return self.role == MemberRole.STAFF_LIAISON
+
+    @property
+    def may_be_invited(self) -> bool:
+        """Whether staff may invite this person to make a login: a current member without one."""
+        return self.is_current and self.user_id is None and not self.is_staff_liaison
+
+    def pending_invitation(self, now: datetime) -> "Invitation | None":
+        """Return the invitation that still works, if one was sent and not yet used."""
+        usable = [invitation for invitation in self.invitations if invitation.is_usable(now)]
+        return usable[-1] if usable else None
+
+    def end(self, on: date) -> None:
+        """Record that the person left the group on `on`; their history with it stays."""
+        if self.joined_on is not None and on < self.joined_on:
+            joined = f"{self.joined_on.day} {self.joined_on:%B %Y}"
+            raise MembershipError(f"The leaving date cannot be before the day they joined "
+                                  f"({joined}).")
+        self.left_on = on
+
+
+class MembershipError(Exception):
+    """The membership cannot take that change: the message says why in plain words."""
+
+
+class Invitation(db.Model):
+    """A one-time link that lets a member of an action group make their own login.
+
+    Only a SHA-256 of the token is stored: the link itself is shown once, to the staff member
+    who made it, so a copy of the database cannot be used to take over an invitation.
+    """
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    membership_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("memberships.id", ondelete="CASCADE"), index=True)
+    #: The address the new login will have; the person cannot change it on the invitation page.
+    email: Mapped[str] = mapped_column(sa.String(254))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    membership: Mapped[Membership] = relationship(back_populates="invitations")
+    created_by: Mapped[User | None] = relationship()
+
+    def is_usable(self, now: datetime) -> bool:
+        """Whether the link still works: not used, not expired, and the person still needs it."""
+        return (self.used_at is None and as_utc(self.expires_at) > now
+                and self.membership.may_be_invited)
+
+    def mark_used(self, now: datetime) -> None:
+        """Record that the link made a login; it works only once."""
+        if self.used_at is not None:
+            raise MembershipError("This invitation was used already.")
+        self.used_at = now
+
+    def withdraw(self, now: datetime) -> None:
+        """Stop an unused link from working, as when a newer one replaces it."""
+        if self.used_at is None and as_utc(self.expires_at) > now:
+            self.expires_at = now
 
 
 plan_themes = sa.Table(
@@ -235,6 +314,15 @@ class Plan(Timestamped, db.Model):
     def status_label(self) -> str:
         return PlanStatus(self.status).label
 
+    @property
+    def is_draft(self) -> bool:
+        return self.status == PlanStatus.DRAFT
+
+    @property
+    def is_closed(self) -> bool:
+        """A closed plan is a record of what happened: it takes no more changes."""
+        return self.status == PlanStatus.CLOSED
+
     def agreed_indicators(self) -> list["Indicator"]:
         """Indicators agreed at a held meeting no later than the plan's endorsement."""
         if self.endorsed_by is None:
@@ -250,10 +338,9 @@ class Plan(Timestamped, db.Model):
         if target not in PLAN_MOVES[current]:
             return (f"A plan that is {current.label.lower()} cannot become "
                     f"{target.label.lower()}.")
-        if target is PlanStatus.ENDORSED:
-            if decision is None or not decision.is_on_record:
-                return ("Endorsement needs a decision recorded at a meeting that was held. "
-                        "Record the meeting and the decision, then choose it here.")
+        if target is PlanStatus.ENDORSED and (decision is None or not decision.is_on_record):
+            return ("Endorsement needs a decision recorded at a meeting that was held. "
+                    "Record the meeting and the decision, then choose it here.")
         if target is PlanStatus.ACTIVE and not self.agreed_indicators():
             return ("A plan goes active only when at least one success indicator was agreed at "
                     "a recorded meeting, no later than the endorsement. Success is defined "
@@ -275,7 +362,7 @@ class Plan(Timestamped, db.Model):
 
     def record_change(self, by: User, part: str, summary: str) -> "PlanChange":
         """Keep who changed what and when; shown on the plan's history."""
-        change = PlanChange(plan=self, changed_by=by, part=part, summary=summary[:500])
+        change = PlanChange(changed_by=by, part=part, summary=summary[:500])
         self.changes.append(change)
         return change
 
@@ -287,6 +374,12 @@ indicator_questions = sa.Table(
               primary_key=True),
     sa.Column("question_id", sa.ForeignKey("questions.id", ondelete="CASCADE"), primary_key=True),
 )
+
+
+#: What the community agreed when it agreed an indicator: fixed once the plan is active.
+AGREED_TERMS = ("statement", "kind", "level", "target", "agreed_at")
+#: Plan statuses in which agreed indicators are locked.
+LOCKED_PLAN_STATUSES = {PlanStatus.ACTIVE, PlanStatus.UNDER_REVIEW, PlanStatus.CLOSED}
 
 
 class Indicator(db.Model):
@@ -326,6 +419,29 @@ class Indicator(db.Model):
     @property
     def is_outcome(self) -> bool:
         return IndicatorLevel(self.level).is_outcome
+
+    @property
+    def is_agreed(self) -> bool:
+        """Whether the community agreed it by a decision at a meeting that was held."""
+        return self.agreed_at is not None and self.agreed_at.is_on_record
+
+    @property
+    def is_locked(self) -> bool:
+        """Whether its agreed terms are fixed: agreed, and the plan is active or past it."""
+        return self.is_agreed and self.plan.status in LOCKED_PLAN_STATUSES
+
+    @property
+    def may_be_removed(self) -> bool:
+        """An agreed indicator stays once the plan has left draft; it is part of the record."""
+        return self.plan.is_draft or not self.is_agreed
+
+    def refusal(self, changed: set[str]) -> str | None:
+        """Return why the fields named in `changed` may not change now, or None when they may."""
+        if not self.is_locked or not changed & set(AGREED_TERMS):
+            return None
+        meeting = self.agreed_at.meeting
+        return (f"This indicator was agreed at {meeting.title} on {meeting.held_on.day} "
+                f"{meeting.held_on:%B %Y}. Record a new decision to change it.")
 
 
 activity_organizations = sa.Table(

@@ -190,6 +190,19 @@ class DismissedSuggestion(db.Model):
     dismissed_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
 
+class SkippedSource(db.Model):
+    """A text staff marked "nothing to code here", so it leaves the "to code" queue."""
+
+    __tablename__ = "skipped_sources"
+
+    #: The text skipped, as Source.ref: "conversation:12", "quote:7", "answer:40", "meeting:3".
+    source_ref: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    skipped_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    skipped_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    skipped_by: Mapped[User] = relationship()
+
+
 class Priority(Timestamped, db.Model):
     """What the community said matters most, drawn from a theme.
 

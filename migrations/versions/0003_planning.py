@@ -1,8 +1,8 @@
-"""Themes, excerpts and priorities; meetings and decisions; action groups and plans
+"""Themes, excerpts and priorities; meetings and decisions; action groups, plans and invitations
 
 Revision ID: 0003_planning
 Revises: 0002_forms
-Create Date: 2026-11-27 21:15:31.349936
+Create Date: 2026-11-27 22:30:25.503578
 
 """
 from alembic import op
@@ -49,6 +49,7 @@ def upgrade():
     sa.Column('joined_on', sa.Date(), nullable=True),
     sa.Column('left_on', sa.Date(), nullable=True),
     sa.CheckConstraint("role IN ('co_chair', 'member', 'partner_rep', 'staff_liaison')", name=op.f('ck_memberships_role_valid')),
+    sa.CheckConstraint('left_on IS NULL OR joined_on IS NULL OR left_on >= joined_on', name=op.f('ck_memberships_left_after_joining')),
     sa.ForeignKeyConstraint(['action_group_id'], ['action_groups.id'], name=op.f('fk_memberships_action_group_id_action_groups'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_memberships_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_memberships')),
@@ -58,6 +59,13 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_memberships_action_group_id'), ['action_group_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_memberships_user_id'), ['user_id'], unique=False)
 
+    op.create_table('skipped_sources',
+    sa.Column('source_ref', sa.String(length=40), nullable=False),
+    sa.Column('skipped_by_id', sa.Integer(), nullable=False),
+    sa.Column('skipped_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['skipped_by_id'], ['users.id'], name=op.f('fk_skipped_sources_skipped_by_id_users')),
+    sa.PrimaryKeyConstraint('source_ref', name=op.f('pk_skipped_sources'))
+    )
     op.create_table('themes',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
@@ -90,6 +98,23 @@ def upgrade():
     sa.ForeignKeyConstraint(['theme_id'], ['themes.id'], name=op.f('fk_dismissed_suggestions_theme_id_themes'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('source_ref', 'theme_id', name=op.f('pk_dismissed_suggestions'))
     )
+    op.create_table('invitations',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('membership_id', sa.Integer(), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('used_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_invitations_created_by_id_users')),
+    sa.ForeignKeyConstraint(['membership_id'], ['memberships.id'], name=op.f('fk_invitations_membership_id_memberships'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_invitations')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_invitations_token_hash'))
+    )
+    with op.batch_alter_table('invitations', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_invitations_membership_id'), ['membership_id'], unique=False)
+
     op.create_table('meetings',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('title', sa.String(length=200), nullable=False),
@@ -110,6 +135,7 @@ def upgrade():
     sa.Column('supports', sa.JSON(), nullable=False),
     sa.Column('supports_note', sa.String(length=300), nullable=False),
     sa.Column('next_meeting', sa.String(length=300), nullable=False),
+    sa.Column('feedback_survey_id', sa.Integer(), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
@@ -119,6 +145,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['action_group_id'], ['action_groups.id'], name=op.f('fk_meetings_action_group_id_action_groups')),
     sa.ForeignKeyConstraint(['branch_id'], ['branches.id'], name=op.f('fk_meetings_branch_id_branches')),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_meetings_created_by_id_users')),
+    sa.ForeignKeyConstraint(['feedback_survey_id'], ['surveys.id'], name=op.f('fk_meetings_feedback_survey_id_surveys'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['focus_community_id'], ['focus_communities.id'], name=op.f('fk_meetings_focus_community_id_focus_communities')),
     sa.ForeignKeyConstraint(['space_id'], ['spaces.id'], name=op.f('fk_meetings_space_id_spaces')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_meetings'))
@@ -414,11 +441,17 @@ def upgrade():
     sa.ForeignKeyConstraint(['question_id'], ['questions.id'], name=op.f('fk_indicator_questions_question_id_questions'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('indicator_id', 'question_id', name=op.f('pk_indicator_questions'))
     )
+    with op.batch_alter_table('focus_communities', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('languages', sa.JSON(), nullable=False, server_default='[]'))
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('focus_communities', schema=None) as batch_op:
+        batch_op.drop_column('languages')
+
     op.drop_table('indicator_questions')
     with op.batch_alter_table('activity_sessions', schema=None) as batch_op:
         batch_op.drop_index('ix_activity_sessions_held')
@@ -490,6 +523,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_meetings_action_group_id'))
 
     op.drop_table('meetings')
+    with op.batch_alter_table('invitations', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_invitations_membership_id'))
+
+    op.drop_table('invitations')
     op.drop_table('dismissed_suggestions')
     with op.batch_alter_table('themes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_themes_parent_id'))
@@ -497,6 +534,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_themes_focus_community_id'))
 
     op.drop_table('themes')
+    op.drop_table('skipped_sources')
     with op.batch_alter_table('memberships', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_memberships_user_id'))
         batch_op.drop_index(batch_op.f('ix_memberships_action_group_id'))

@@ -36,7 +36,8 @@ def test_only_the_login_public_forms_static_files_and_health_check_are_public(ap
     public = {rule.endpoint for rule in app.url_map.iter_rules()
               if access_for(app, rule.endpoint) == Access.PUBLIC}
     assert public == {"static", "accounts.login", "main.healthz", "surveys.fill", "surveys.thanks",
-                      "surveys.kiosk", "surveys.kiosk_thanks", "surveys.short_link"}
+                      "surveys.kiosk", "surveys.kiosk_thanks", "surveys.short_link",
+                      "plans.accept_invitation"}
 
 
 def test_anonymous_visitors_are_sent_to_the_login_page_from_every_closed_page(app, client):

@@ -72,5 +72,5 @@ def test_logout_is_not_possible_with_a_get(staff_client):
 
 def test_members_see_their_own_home_page(member_client):
     response = member_client.get("/")
-    assert b"community action group" in response.data
+    assert b"You are not on an action group yet" in response.data
     assert b"Community map" not in response.data
