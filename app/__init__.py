@@ -76,10 +76,10 @@ def check_production_settings(app: Flask) -> None:
 
 #: The product areas with screens or commands, each a package with a blueprint `bp`.
 AREAS = ("main", "accounts", "community", "conversations", "surveys", "meetings", "themes",
-         "plans", "demo")
+         "plans", "evaluation", "demo")
 #: Areas with stored records; their models load first, so every table is known to the metadata.
 MODELS = ("accounts", "community", "conversations", "surveys", "privacy", "meetings", "themes",
-          "plans")
+          "plans", "evaluation")
 
 
 def register_blueprints(app: Flask) -> None:

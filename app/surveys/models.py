@@ -266,6 +266,7 @@ class Channel(Choice):
     KIOSK = "kiosk"
     WEB = "web", "Web or phone"
     PAPER = "paper"
+    IMPORTED = "imported", "Imported from another tool"
 
 
 class ReviewStatus(Choice):

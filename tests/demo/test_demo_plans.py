@@ -85,7 +85,7 @@ def test_the_demo_member_sees_eastgate_work_and_not_northside(demo, client):
     assert client.get(f"/plans/{plan.id}/plan.pdf").status_code == 200
     northside = db.session.scalar(sa.select(ActionGroup).where(
         ActionGroup.name == NORTHSIDE_GROUP)).plans[0]
-    assert client.get(f"/plans/{northside.id}/plan.pdf").status_code == 404
+    assert client.get(f"/plans/{northside.id}/plan.pdf").status_code == 403
 
 
 def test_the_plan_themes_are_not_made_twice(demo):
