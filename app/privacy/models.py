@@ -67,3 +67,40 @@ class ConsentRecord(db.Model):
     def withdraw(self) -> None:
         if self.withdrawn_at is None:
             self.withdrawn_at = utcnow()
+
+
+class AuditAction(Choice):
+    VIEW_PERSONAL = "view_personal", "Viewed personal details"
+    EXPORT = "export", "Exported personal details"
+    ACCOUNT_CHANGE = "account_change", "Changed an account"
+    DELETE = "delete", "Deleted a record"
+    ANONYMISE = "anonymise", "Anonymised a person"
+    RETENTION = "retention", "Ran the retention rules"
+
+
+class AuditEvent(db.Model):
+    """Who looked at, exported, changed or removed personal details, and when. Admins read it.
+
+    It names the record touched ("contact 12") and never copies the personal details themselves,
+    nor an IP address.
+    """
+
+    __tablename__ = "audit_events"
+    __table_args__ = (
+        AuditAction.check("action"),
+        sa.Index("ix_audit_events_at", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    #: The actor's name when it happened, kept if the account is later removed.
+    actor_name: Mapped[str] = mapped_column(sa.String(160), default="")
+    action: Mapped[str] = choice_column(AuditAction)
+    #: The record touched, as "<kind> <id>" ("contact 12", "user 3", "form 5").
+    subject: Mapped[str] = mapped_column(sa.String(120), default="")
+    detail: Mapped[str] = mapped_column(sa.String(500), default="")
+
+    @property
+    def action_label(self) -> str:
+        return AuditAction(self.action).label

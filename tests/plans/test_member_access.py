@@ -14,6 +14,7 @@ from werkzeug.routing import Rule
 
 from app.accounts.access import Access, access_for
 from app.accounts.models import Role
+from app.evaluation.models import Evaluation, Measurement, Story, StorySelection
 from app.extensions import db
 from app.meetings.models import ActionItem
 from app.plans.models import Activity, ActivitySession, Indicator, Membership
@@ -22,7 +23,8 @@ from app.plans.models import Activity, ActivitySession, Indicator, Membership
 RECORD_OF_ARGUMENT = {
     "group_id": "group", "plan_id": "plan", "meeting_id": "meeting", "activity_id": "activity",
     "session_id": "session", "action_item_id": "action_item", "indicator_id": "indicator",
-    "decision_id": "decision", "membership_id": "membership",
+    "decision_id": "decision", "membership_id": "membership", "story_id": "story",
+    "selection_id": "selection", "measurement_id": "measurement", "evaluation_id": "evaluation",
 }
 #: Words that mark another group's records, so list pages can be searched for them.
 SECRET = "Zanzibar"
@@ -85,11 +87,21 @@ def build_world(make_action_group, make_plan, make_meeting, make_decision, make_
         activity = Activity(plan=plan, title=f"{name} activity", kind="program")
         session = ActivitySession(activity=activity, held_on=date(2026, 3, 7), headcount=12,
                                   notes=f"{name} session notes")
-        db.session.add_all([action_item, indicator, activity, session])
+        story = Story(plan=plan, title=f"{name} story", what_changed=f"{name} change",
+                      teller_role="a parent")
+        selection = StorySelection(story=story, panel=f"{name} panel", chosen_on=date(2026, 4, 1),
+                                   reason=f"{name} reason")
+        measurement = Measurement(indicator=indicator, period_start=date(2026, 3, 1),
+                                  period_end=date(2026, 3, 31), value=7, note=f"{name} note")
+        evaluation = Evaluation(plan=plan, title=f"{name} evaluation",
+                                period_start=date(2026, 1, 1), period_end=date(2026, 6, 30))
+        db.session.add_all([action_item, indicator, activity, session, story, selection,
+                            measurement, evaluation])
         db.session.commit()
         return {"group": group, "plan": plan, "meeting": meeting, "decision": decision,
                 "action_item": action_item, "indicator": indicator, "activity": activity,
-                "session": session, "membership": group.memberships[-1]}
+                "session": session, "membership": group.memberships[-1], "story": story,
+                "selection": selection, "measurement": measurement, "evaluation": evaluation}
 
     return build
 
