@@ -76,7 +76,7 @@ def check_production_settings(app: Flask) -> None:
 
 #: The product areas with screens or commands, each a package with a blueprint `bp`.
 AREAS = ("main", "accounts", "community", "conversations", "surveys", "meetings", "themes",
-         "plans", "evaluation", "demo")
+         "plans", "evaluation", "privacy", "demo")
 #: Areas with stored records; their models load first, so every table is known to the metadata.
 MODELS = ("accounts", "community", "conversations", "surveys", "privacy", "meetings", "themes",
           "plans", "evaluation")
@@ -102,6 +102,7 @@ def register_hooks(app: Flask) -> None:
     from app import errors, security, templating
     from app.accounts.access import register_access_rules
     from app.database import configure_connections
+    from app.privacy.backup_commands import backup, restore
     from app.surveys.locale import register_locale_selector
 
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
@@ -111,3 +112,5 @@ def register_hooks(app: Flask) -> None:
     errors.register_error_handlers(app)
     security.register_security_headers(app)
     templating.register_template_helpers(app)
+    app.cli.add_command(backup)
+    app.cli.add_command(restore)

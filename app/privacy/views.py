@@ -1,0 +1,3 @@
+"""(Being written.)"""
+
+from app.privacy import bp  # noqa: F401
