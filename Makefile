@@ -29,11 +29,13 @@ run: seed
 	@echo "Groundwork is at http://127.0.0.1:5000 (Ctrl+C stops it)."
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-# The whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set.
+# The whole suite on SQLite and, when TEST_DATABASE_URL is set, on PostgreSQL at the same time
+# (two processes; each one's output is printed whole when it ends).
 test: translations
-	$(MAKE) --no-print-directory test-sqlite
-	@if [ -n "$$TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; \
-	else echo "TEST_DATABASE_URL is not set: skipped the PostgreSQL run."; fi
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres; \
+	else echo "TEST_DATABASE_URL is not set: the PostgreSQL run is skipped."; \
+	$(MAKE) --no-print-directory test-sqlite; fi
 
 test-sqlite: install
 	TEST_DATABASE_URL= $(BIN)/python -m pytest

@@ -11,12 +11,14 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import INSTANCE, ROOT
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+from app.request import GroundworkRequest
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     """Build the app. Tests pass `overrides`; deployments set environment variables."""
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=None,
                 instance_path=str(INSTANCE))
+    app.request_class = GroundworkRequest
     app.config.from_object("app.config.Defaults")
     app.config.update(overrides or {})
     # The static route is added once the configuration is read, so it too answers only

@@ -43,6 +43,12 @@ class Defaults:
     PAPER_SIZE = os.environ.get("PAPER_SIZE", "letter")
     #: IANA time zone used to show times to people.
     TIMEZONE = os.environ.get("TIMEZONE", "America/Toronto")
+    #: Months after a contact's last update or conversation before `flask privacy retention`
+    #: anonymises them.
+    CONTACT_RETENTION_MONTHS = int(os.environ.get("CONTACT_RETENTION_MONTHS", "24"))
+    #: Months after which the words of long-text answers are removed (coded excerpts stay);
+    #: 0 keeps them.
+    RAW_TEXT_RETENTION_MONTHS = int(os.environ.get("RAW_TEXT_RETENTION_MONTHS", "0"))
     #: Languages the community speaks, as codes; shown by name on forms and records.
     COMMUNITY_LANGUAGES = os.environ.get(
         "COMMUNITY_LANGUAGES", "en,fr,ar,prs,ti,es,tl,zh,so,uk,pa"

@@ -1,7 +1,16 @@
-"""Error pages in plain words, for people and for scripts."""
+"""Error pages in plain words, for people and for scripts.
 
+Staff pages get the staff layout in English. The pages a respondent opens from a link (a public
+form, a kiosk, a short link) get the public layout in the respondent's language instead: the
+one named by ?lang=, else the browser's, when a catalogue of interface words exists for it.
+"""
+
+from babel import Locale
 from flask import Flask, render_template, request
+from flask_babel import force_locale, get_babel
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.extensions import db
@@ -30,15 +39,84 @@ MESSAGES = {
 CSRF_MESSAGE = ("This form had expired or was sent from another page. Nothing was saved. "
                 "Go back, reload the page and send it again.")
 
+#: Paths of the pages respondents open from a link, poster or kiosk, without an account.
+RESPONDENT_PATHS = ("/f/", "/kiosk/", "/s/")
+
+
+def _respondent_messages(code: int) -> tuple[str, str]:
+    """Return the title and explanation for a respondent, in the current interface language.
+
+    Called under force_locale(), so gettext looks the words up in the respondent's catalogue.
+    """
+    if code == 404:
+        return (_("We could not find this form"),
+                _("The link may be mistyped or no longer in use. Please check it, or ask "
+                  "someone at the library desk."))
+    if code == 413:
+        return (_("That was too much to send at once"),
+                _("Your answers are longer than this form accepts. Go back, shorten the "
+                  "longest answers and send the form again."))
+    if code == 429:
+        return (_("Too many tries in a short time"),
+                _("Please wait a minute, then send the form again."))
+    if code >= 500:
+        return (_("Something went wrong on our side"),
+                _("The problem is ours, not yours. Please try again in a moment."))
+    return (_("Something in that request was not right"),
+            _("Please go back to the form and try again."))
+
+
+def respondent_language() -> str:
+    """Return the language of a respondent's error page: ?lang=, else the browser's, else the
+    default, among the languages with a catalogue of interface words. The request body is
+    never read (it may be the too-large body that caused the error)."""
+    babel = get_babel()
+    default = str(babel.default_locale).split("_")[0]
+    available = {str(locale) for locale in babel.instance.list_translations()} | {default}
+    requested = (request.args.get("lang") or "").replace("_", "-").split("-")[0].lower()
+    if requested in available:
+        return requested
+    return request.accept_languages.best_match(sorted(available), default=default)
+
+
+def is_respondent_page() -> bool:
+    return request.path.startswith(RESPONDENT_PATHS)
+
+
+def forget_unread_body() -> None:
+    """Make an unread request body look empty to the error page.
+
+    The page layout builds small forms (the log-out button) that read request.form; after a
+    413 that read would raise the same error again, inside the error handler, and the person
+    would get a bare 500 instead of this page.
+    """
+    for name in ("form", "files"):
+        request.__dict__.setdefault(name, ImmutableMultiDict())
+
 
 def render_error(code: int, detail: str | None = None):
     """Return the error page for `code`, as HTML or as a short text for non-browsers."""
+    if code == 413:
+        forget_unread_body()
+    if is_respondent_page():
+        return render_respondent_error(code)
     title, explanation = MESSAGES.get(code, MESSAGES[500])
     explanation = detail or explanation
     if request.accept_mimetypes.best == "application/json":
         return {"error": title, "detail": explanation}, code
     return render_template("errors/error.html", code=code, title=title,
                            explanation=explanation), code
+
+
+def render_respondent_error(code: int):
+    language = respondent_language()
+    direction = Locale.parse(language).text_direction
+    with force_locale(language):
+        title, explanation = _respondent_messages(code)
+        page = render_template("errors/public_error.html", code=code, title=title,
+                               explanation=explanation, language=language,
+                               direction=direction, language_links=[])
+    return page, code
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -51,7 +51,7 @@ NAV_SECTIONS = {
     "plans.": "plans", "plans.group": "groups", "plans.new_group": "groups",
     "plans.edit_group": "groups", "plans.new_membership": "groups",
     "plans.edit_membership": "groups", "plans.end_membership": "groups",
-    "plans.invite": "groups",
+    "plans.invite": "groups", "privacy.": "admin", "evaluation.": "plans",
 }
 
 

@@ -19,6 +19,7 @@ from app.accounts.services import (
 )
 from app.accounts.sessions import end_session, resume_session, start_session
 from app.extensions import db, limiter, login_manager
+from app.privacy.audit import AuditAction, account_change_detail, record
 
 #: Where the browser's login-session token lives in the signed Flask session.
 SESSION_TOKEN_KEY = "login_token"  # noqa: S105 -- a key name, not a secret
@@ -114,6 +115,8 @@ def edit_user(user_id: int | None):
             except EmailTaken:
                 form.email.errors.append("Another account already uses this email address.")
             else:
+                record(AuditAction.ACCOUNT_CHANGE, f"user {user.id}", account_change_detail(
+                    user, is_new=user_id is None, password_set=bool(form.password.data)))
                 db.session.commit()
                 flash(f"Saved the account of {user.name}.", "success")
                 return redirect(url_for(".users"))

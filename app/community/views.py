@@ -39,6 +39,7 @@ from app.community.services import (
 )
 from app.conversations.services import last_contact_dates, timeline
 from app.extensions import db
+from app.privacy.audit import AuditAction, record
 
 
 @bp.route("/")
@@ -182,6 +183,8 @@ def contacts():
 def contact(contact_id: int):
     """Show a contact person, their consent and the conversations with them."""
     contact = db.get_or_404(Contact, contact_id)
+    record(AuditAction.VIEW_PERSONAL, f"contact {contact.id}")
+    db.session.commit()
     return render_template("community/contact.html", contact=contact,
                            conversations=timeline(contact=contact))
 

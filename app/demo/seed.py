@@ -16,6 +16,7 @@ from app.accounts.models import Branch, User
 from app.community.models import Contact, FocusCommunity, Organization, Space
 from app.conversations.models import Conversation, FollowUp, Quote
 from app.demo import outreach, riverbend
+from app.demo.evaluation import add_demo_evaluation
 from app.demo.plans import add_demo_plans
 from app.demo.surveys import add_demo_survey
 from app.demo.themes import add_demo_themes
@@ -63,7 +64,8 @@ def seed_demo() -> dict[str, Any]:
     add_demo_survey(branches, people, communities)
     themes = add_demo_themes(people, communities, branches)
     plans = add_demo_plans(people, communities, branches, organizations, themes)
-    return {"themes": themes, "plans": plans}
+    evaluation = add_demo_evaluation(plans, people, branches, today)
+    return {"themes": themes, "plans": plans, "evaluation": evaluation}
 
 
 def _add_records(model: type, rows: Iterable[dict[str, Any]], *, key: str | None = "name",

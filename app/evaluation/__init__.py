@@ -5,4 +5,5 @@ from flask import Blueprint
 bp = Blueprint("evaluation", __name__)
 
 #: Modules that attach routes to `bp`; create_app() loads them.
-ROUTE_MODULES = ("views",)
+ROUTE_MODULES = ("views", "story_views", "outcome_views", "evaluation_views", "import_views",
+                 "measure_views")

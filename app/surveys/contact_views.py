@@ -4,6 +4,7 @@ from flask import Response, abort, flash, redirect, render_template, url_for
 
 from app.accounts.access import Access, allow
 from app.extensions import db
+from app.privacy.audit import AuditAction, record
 from app.surveys import bp
 from app.surveys.contact_requests import (
     ConsentNotFound,
@@ -44,5 +45,7 @@ def contact_requests_csv(survey_id: int):
     """Download the people who may still be contacted. Admins only: it is personal data."""
     survey = db.get_or_404(Survey, survey_id)
     filename = export_filename(survey, "contacts.csv")
+    record(AuditAction.EXPORT, f"form {survey.id}", detail="contact requests CSV")
+    db.session.commit()
     return Response(contact_list_csv(survey), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -1,0 +1,29 @@
+"""gunicorn settings for Groundwork; gunicorn reads this file from the working directory.
+
+    .venv/bin/gunicorn --bind 127.0.0.1:8000 wsgi:app
+
+- No `Server` header: gunicorn would announce itself; the app announces nothing either.
+- Access lines carry no client address, no user agent, no referrer and no query string:
+  people answering public forms are anonymous, and a query string can carry a language or a
+  token. Each line is the time, method, path, status, size and duration.
+"""
+
+import os
+
+from gunicorn.http import wsgi as _gunicorn_wsgi
+
+#: gunicorn reads WEB_CONCURRENCY itself too; the app uses it to check its rate-limit storage.
+workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+
+
+def _without_server_header(default_headers):
+    def headers(self) -> list[str]:
+        return [line for line in default_headers(self) if not line.startswith("Server:")]
+
+    return headers
+
+
+_gunicorn_wsgi.Response.default_headers = _without_server_header(
+    _gunicorn_wsgi.Response.default_headers)
