@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-sqlite test-postgres install translations migrate seed lint clean
+.PHONY: run test test-sqlite test-postgres install translations migrate seed lint bench bench-short clean
 
 install: $(STAMP)
 
@@ -42,6 +42,14 @@ test-sqlite: install
 
 test-postgres: install
 	$(BIN)/python -m pytest
+
+# The benchmarks: ratios against bare baselines on this machine, written to bench/results.json
+# (bench/README.md). bench-short runs them on small data without enforcing the targets.
+bench: translations
+	$(BIN)/python bench/run.py
+
+bench-short: translations
+	BENCH_SHORT=1 $(BIN)/python bench/run.py --short --output bench/results-short.json
 
 lint: install
 	$(BIN)/ruff check app tests bench

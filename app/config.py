@@ -43,6 +43,12 @@ class Defaults:
     PAPER_SIZE = os.environ.get("PAPER_SIZE", "letter")
     #: IANA time zone used to show times to people.
     TIMEZONE = os.environ.get("TIMEZONE", "America/Toronto")
+    #: Printed rows and paragraphs above which a document is printed in the background.
+    DOCUMENT_BACKGROUND_ABOVE = int(os.environ.get("DOCUMENT_BACKGROUND_ABOVE", "1000"))
+    #: How many big documents of one kind may wait or be printed at once.
+    DOCUMENT_BACKGROUND_QUEUE = int(os.environ.get("DOCUMENT_BACKGROUND_QUEUE", "3"))
+    #: Where documents printed in the background are kept for a day (shared by every host).
+    DOCUMENT_DIR = os.environ.get("DOCUMENT_DIR") or str(INSTANCE / "documents")
     #: Months after a contact's last update or conversation before `flask privacy retention`
     #: anonymises them.
     CONTACT_RETENTION_MONTHS = int(os.environ.get("CONTACT_RETENTION_MONTHS", "24"))
@@ -69,6 +75,8 @@ class Defaults:
 
     RATELIMIT_ENABLED = _flag("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    #: Prefix of the rate-limit keys in Redis, so that several deployments can share one Redis.
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "")
     RATELIMIT_HEADERS_ENABLED = True
     #: Login attempts allowed per client address.
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")

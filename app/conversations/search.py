@@ -1,7 +1,9 @@
 """Find conversations in the outreach log, a page at a time.
 
 Pages are cut by keyset on (happened_on, id), newest first, so the hundredth page costs what the
-first does: the index ix_conversations_happened serves both the order and the cut.
+first does: the index ix_conversations_happened serves both the order and the cut. The count
+stops at COUNT_LIMIT ("more than 1,000"): counting a million rows on every view would cost more
+than the page itself.
 """
 
 from dataclasses import dataclass
@@ -12,6 +14,9 @@ from sqlalchemy.orm import selectinload
 
 from app.conversations.models import Conversation, Quote, conversation_organizations
 from app.extensions import db
+
+#: The list counts its conversations up to this many, then says "more than".
+COUNT_LIMIT = 1000
 
 
 @dataclass(frozen=True)
@@ -52,12 +57,14 @@ class Cursor:
 
 @dataclass
 class ConversationPage:
-    """One page of the list, with cursors to the pages either side and the total count."""
+    """One page of the list, with cursors to the pages either side and the count: exact up to
+    COUNT_LIMIT, else COUNT_LIMIT with `is_more` set."""
 
     conversations: list[Conversation]
     total: int
     newer: Cursor | None
     older: Cursor | None
+    is_more: bool = False
 
 
 def matching_conversations(filters: ConversationFilters) -> sa.Select:
@@ -85,7 +92,21 @@ def conversation_page(filters: ConversationFilters, *, older_than: Cursor | None
                       newer_than: Cursor | None = None, size: int = 25) -> ConversationPage:
     """Return the page after `older_than`, before `newer_than`, or else the newest page."""
     query = matching_conversations(filters)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    total = count_up_to(query, COUNT_LIMIT)
+    page = _page(query, total, older_than, newer_than, size)
+    page.total, page.is_more = min(total, COUNT_LIMIT), total > COUNT_LIMIT
+    return page
+
+
+def count_up_to(query: sa.Select, limit: int) -> int:
+    """Return how many rows `query` finds, counting no further than limit + 1."""
+    found = query.with_only_columns(sa.literal(1), maintain_column_froms=True)
+    found = found.limit(limit + 1).subquery()
+    return db.session.scalar(sa.select(sa.func.count()).select_from(found))
+
+
+def _page(query: sa.Select, total: int, older_than: Cursor | None, newer_than: Cursor | None,
+          size: int) -> ConversationPage:
     key = sa.tuple_(Conversation.happened_on, Conversation.id)
     if newer_than is not None:
         rows = _fetch(query.where(key > (newer_than.happened_on, newer_than.id)), size,

@@ -10,8 +10,9 @@ from flask_babel import force_locale, gettext
 from flask_login import current_user
 
 from app.accounts.access import Access, allow
+from app.documents import background
 from app.documents.audience import Audience, UnknownAudience, print_options
-from app.documents.pdf import pdf_filename, pdf_response, render_pdf
+from app.documents.pdf import pdf_filename, pdf_response, render_pdf, render_print_html
 from app.errors import render_error
 from app.evaluation import bp
 from app.evaluation.evaluating import (
@@ -153,11 +154,50 @@ def summary_pdf(evaluation_id: int):
         return render_error(400, PUBLIC_REFUSED)
     if options.audience.is_internal and not current_user.is_staff:
         abort(403)
-    pdf = render_pdf("pdf/evaluation/summary.html", audience=options.audience,
-                     title=evaluation.title, large_print=options.large_print,
-                     summary=evaluation_summary(evaluation, options.audience))
-    return pdf_response(pdf, pdf_filename("evaluation", evaluation.title,
-                                          options.audience.value))
+    html = render_print_html("pdf/evaluation/summary.html", audience=options.audience,
+                             title=evaluation.title, large_print=options.large_print,
+                             summary=evaluation_summary(evaluation, options.audience))
+    subject = (f"{_summary_subject(evaluation)} audience={options.audience.value} "
+               f"large={int(options.large_print)}")
+    return background.print_or_start(
+        html, kind="evaluation-summary", subject=subject, title=evaluation.title,
+        filename=pdf_filename("evaluation", evaluation.title, options.audience.value),
+        user_id=current_user.id, place=_summary_place(evaluation))
+
+
+@bp.route("/evaluations/<int:evaluation_id>/summary/<token>")
+@allow(Access.MEMBER)
+def summary_document(evaluation_id: int, token: str):
+    """How a big evaluation summary printed in the background is coming along."""
+    evaluation = get_evaluation_or_404(evaluation_id)
+    return background.job_page(token, user_id=current_user.id,
+                               subject_prefix=_summary_subject(evaluation),
+                               place=_summary_place(evaluation))
+
+
+@bp.route("/evaluations/<int:evaluation_id>/summary/<token>/file")
+@allow(Access.MEMBER)
+def summary_document_file(evaluation_id: int, token: str):
+    """The big evaluation summary itself, for the person who asked for it."""
+    evaluation = get_evaluation_or_404(evaluation_id)
+    return background.job_file(token, user_id=current_user.id,
+                               subject_prefix=_summary_subject(evaluation),
+                               place=_summary_place(evaluation))
+
+
+def _summary_subject(evaluation: Evaluation) -> str:
+    return f"evaluation {evaluation.id} "
+
+
+def _summary_place(evaluation: Evaluation) -> background.Place:
+    def urls(token: str) -> tuple[str, str]:
+        return (url_for(".summary_document", evaluation_id=evaluation.id, token=token),
+                url_for(".summary_document_file", evaluation_id=evaluation.id, token=token))
+
+    return background.Place(
+        urls=urls, back_url=url_for(".evaluation", evaluation_id=evaluation.id),
+        back_label=evaluation.title,
+        narrow=("To print less, shorten the evaluation's period or feature fewer stories."))
 
 
 @bp.route("/evaluations/<int:evaluation_id>/you-said-we-did.pdf")

@@ -9,7 +9,9 @@ The handout is for the public: no staff names, no contact details, no counts und
 from dataclasses import dataclass
 from datetime import date
 
+import sqlalchemy as sa
 from markupsafe import Markup
+from sqlalchemy.orm import selectinload
 
 from app.documents.audience import SMALL_CELL, Audience, suppress_small
 from app.documents.charts import bar_chart_svg
@@ -17,6 +19,7 @@ from app.evaluation import measuring, outcomes
 from app.evaluation.evaluating import period_text, sign_off_text
 from app.evaluation.measuring import IndicatorResult, PeriodValue
 from app.evaluation.models import Evaluation, MeasureMethod, Story
+from app.extensions import db
 from app.plans.activities import OutputTotals, output_totals
 from app.plans.document import QuoteEntry, plan_document
 from app.plans.models import Activity, ActivityStatus
@@ -215,8 +218,11 @@ def shown_outputs(totals: OutputTotals, audience: Audience) -> list[str]:
 
 def story_entries(evaluation: Evaluation, audience: Audience) -> list[StoryEntry]:
     """Return the evaluation's stories the audience may read, with the panels' reasons."""
-    return [_story_entry(story, audience) for story in evaluation.stories
-            if audience.is_internal or story.is_public]
+    stories = [story for story in evaluation.stories if audience.is_internal or story.is_public]
+    if stories:  # the panels' reasons of every story in one query, not one query per story
+        db.session.scalars(sa.select(Story).where(Story.id.in_([story.id for story in stories]))
+                           .options(selectinload(Story.selections))).all()
+    return [_story_entry(story, audience) for story in stories]
 
 
 def share_text(agree: int, answered: int, audience: Audience) -> ShareText:

@@ -126,10 +126,11 @@ class _Layout:
     def __init__(self, survey: Survey) -> None:
         self.questions = ordered_questions(survey)
         self.column = {question.id: index for index, question in enumerate(self.questions)}
-        self.kinds = {question.id: str(question.kind) for question in self.questions}
-        self.options = {option.id: (place, _option_label(question.kind, place, option.text()))
-                        for question in self.questions
-                        for place, option in enumerate(question.options)}
+        #: Per option: its column, whether the column is a ranking, its place and its label.
+        self.options = {
+            option.id: (self.column[question.id], question.kind == QuestionKind.RANKING, place,
+                        _option_label(question.kind, place, option.text()))
+            for question in self.questions for place, option in enumerate(question.options)}
 
     def headers(self) -> list[str]:
         return RESPONSE_HEADERS + [
@@ -139,19 +140,22 @@ class _Layout:
     def cells(self, answers: list[AnswerCells]) -> list[Cell]:
         """Return one cell per question for the answers of one response."""
         cells: list[Cell] = [None] * len(self.questions)
-        chosen: dict[int, list[tuple[int, str]]] = defaultdict(list)
+        chosen: dict[int, tuple[bool, list[tuple[int, str]]]] = {}
+        options, column = self.options, self.column
         for question_id, option_id, rank, text, number, day in answers:
-            if option_id in self.options:
-                place, label = self.options[option_id]
-                ranked = self.kinds[question_id] == QuestionKind.RANKING
-                chosen[question_id].append((rank or 0 if ranked else place, label))
-            elif question_id in self.column:
-                cells[self.column[question_id]] = _typed_cell(text, number, day)
-        for question_id, labels in chosen.items():
-            separator = (RANKING_SEPARATOR if self.kinds[question_id] == QuestionKind.RANKING
-                         else MULTIPLE_SEPARATOR)
-            cells[self.column[question_id]] = neutralise(
-                separator.join(label for _, label in sorted(labels)))
+            option = options.get(option_id) if option_id is not None else None
+            if option is not None:
+                place, ranked, position, label = option
+                if place not in chosen:
+                    chosen[place] = (ranked, [])
+                chosen[place][1].append((rank or 0 if ranked else position, label))
+            elif question_id in column:
+                cells[column[question_id]] = _typed_cell(text, number, day)
+        for place, (ranked, labels) in chosen.items():
+            if len(labels) > 1:
+                labels.sort()
+            separator = RANKING_SEPARATOR if ranked else MULTIPLE_SEPARATOR
+            cells[place] = neutralise(separator.join(label for _, label in labels))
         return cells
 
 
@@ -191,15 +195,29 @@ def _response_batches(survey: Survey, filters: ResponseFilters,
 
 
 def _answers_of(response_ids: list[int]) -> dict[int, list[AnswerCells]]:
-    """Return the answers of these responses, grouped by response."""
+    """Return the answers of these responses, grouped by response.
+
+    The statement goes to the driver's own cursor: a million answers would otherwise each
+    become a result row with type conversions, the slowest part of a large export. Its only
+    values are the integer ids, written into the statement; a date arrives as the driver gives
+    it (an ISO string on SQLite), which _typed_cell takes as it is.
+    """
     answer = answers_table.c
-    rows = db.session.execute(
-        sa.select(answer.response_id, answer.question_id, answer.option_id, answer.rank,
-                  answer.text_value, answer.number_value, answer.date_value)
-        .where(answer.response_id.in_(response_ids)))
+    connection = db.session.connection()
+    statement = (sa.select(answer.response_id, answer.question_id, answer.option_id, answer.rank,
+                           answer.text_value, answer.number_value, answer.date_value)
+                 .where(answer.response_id.in_([int(number) for number in response_ids])))
+    sql = str(statement.compile(dialect=connection.dialect,
+                                compile_kwargs={"literal_binds": True}))
+    cursor = connection.connection.driver_connection.cursor()
+    try:
+        cursor.execute(sql)
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
     grouped: dict[int, list[AnswerCells]] = defaultdict(list)
-    for response_id, *cells in rows:
-        grouped[response_id].append(tuple(cells))
+    for row in rows:
+        grouped[row[0]].append(row[1:])
     return grouped
 
 

@@ -15,6 +15,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import NotFound
 
 from app.accounts.access import Access, allow
@@ -25,7 +26,14 @@ from app.privacy.models import ConsentMethod
 from app.surveys import bp
 from app.surveys.answer_forms import AnswerForm, PaperSheetForm, build_answer_form
 from app.surveys.locale import use_interface_language
-from app.surveys.models import Channel, KioskLink, Survey, SurveyStatus, is_right_to_left
+from app.surveys.models import (
+    Channel,
+    KioskLink,
+    Question,
+    Survey,
+    SurveyStatus,
+    is_right_to_left,
+)
 from app.surveys.responding import (
     ConflictingSubmission,
     DuplicateSubmission,
@@ -58,9 +66,16 @@ def _submit_limit() -> str:
     return current_app.config["PUBLIC_SUBMIT_RATE_LIMIT"]
 
 
-def survey_for_respondents_or_404(token: str) -> Survey:
-    """Return the form behind a public link; drafts and unknown tokens are not found."""
-    survey = db.session.scalar(sa.select(Survey).where(Survey.token == token))
+def survey_for_respondents_or_404(token: str, *, with_questions: bool = False) -> Survey:
+    """Return the form behind a public link; drafts and unknown tokens are not found.
+
+    `with_questions` loads its questions and their options with it, in two more queries, for
+    the pages that build the answer form: loading each question's options on first use cost
+    a query per question on every view and every submission (issue 8, P1)."""
+    query = sa.select(Survey).where(Survey.token == token)
+    if with_questions:
+        query = query.options(selectinload(Survey.questions).selectinload(Question.options))
+    survey = db.session.scalar(query)
     if survey is None or survey.status == SurveyStatus.DRAFT:
         raise NotFound()
     return survey
@@ -143,7 +158,7 @@ def short_link(code: str, language: str | None):
 @limiter.limit(_submit_limit, methods=["POST"])
 @csrf.exempt
 def fill(token: str):
-    survey = survey_for_respondents_or_404(token)
+    survey = survey_for_respondents_or_404(token, with_questions=True)
     language = respondent_language(survey)
     page = _public_page(survey, language, ".fill", token=token)
     if not survey.is_open:

@@ -16,12 +16,14 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from app.accounts.access import Access, allow
 from app.accounts.services import safe_next_url
+from app.documents import background
 from app.documents.audience import Audience, UnknownAudience, print_options
-from app.documents.pdf import pdf_filename, pdf_response, render_pdf
+from app.documents.pdf import pdf_filename, render_print_html
 from app.errors import render_error
 from app.extensions import db
 from app.surveys import bp
@@ -32,6 +34,7 @@ from app.surveys.results_charts import results_charts
 from app.surveys.results_data import SurveySummary
 from app.surveys.results_forms import ResponseFilterForm, ResultsForm
 from app.surveys.reviewing import (
+    ResponseCursor,
     UnknownReviewStatus,
     change_review_status,
     first_text_answers,
@@ -61,7 +64,9 @@ def responses(survey_id: int):
     form = _filter_form(ResponseFilterForm, survey)
     filters = form.filters()
     page = response_page(survey, filters, page=request.args.get("page", 1, type=int),
-                         per_page=current_app.config["PAGE_SIZE"])
+                         per_page=current_app.config["PAGE_SIZE"],
+                         older_than=ResponseCursor.parse(request.args.get("older")),
+                         newer_than=ResponseCursor.parse(request.args.get("newer")))
     return render_template(
         "surveys/results/responses.html", survey=survey, form=form, filters=filters, page=page,
         snippets=first_text_answers([response.id for response in page.items]))
@@ -114,11 +119,51 @@ def results_pdf(survey_id: int):
         return render_error(400, BAD_AUDIENCE)
     form = _filter_form(ResultsForm, survey)
     summary = summarise(survey, form.filters(), audience=options.audience)
-    pdf = render_pdf("pdf/surveys/results.html", audience=options.audience,
-                     title=f"Results: {survey.title}", large_print=options.large_print,
-                     summary=summary, charts=results_charts(summary),
-                     breakdowns=_breakdowns(survey, summary, form.chosen_breakdown))
-    return pdf_response(pdf, pdf_filename("results", survey.title))
+    title = f"Results: {survey.title}"
+    html = render_print_html("pdf/surveys/results.html", audience=options.audience,
+                             title=title, large_print=options.large_print,
+                             summary=summary, charts=results_charts(summary),
+                             breakdowns=_breakdowns(survey, summary, form.chosen_breakdown))
+    return background.print_or_start(
+        html, kind="form-results", subject=_results_subject(survey) + request.query_string.decode(),
+        title=title, filename=pdf_filename("results", survey.title), user_id=current_user.id,
+        place=_results_place(survey))
+
+
+@bp.route("/forms/<int:survey_id>/results/<token>")
+@allow(Access.STAFF)
+def results_document(survey_id: int, token: str):
+    """How a big results document printed in the background is coming along."""
+    survey = db.get_or_404(Survey, survey_id)
+    return background.job_page(token, user_id=current_user.id,
+                               subject_prefix=_results_subject(survey),
+                               place=_results_place(survey))
+
+
+@bp.route("/forms/<int:survey_id>/results/<token>/file")
+@allow(Access.STAFF)
+def results_document_file(survey_id: int, token: str):
+    """The big results document itself, for the person who asked for it."""
+    survey = db.get_or_404(Survey, survey_id)
+    return background.job_file(token, user_id=current_user.id,
+                               subject_prefix=_results_subject(survey),
+                               place=_results_place(survey))
+
+
+def _results_subject(survey: Survey) -> str:
+    return f"form {survey.id} "
+
+
+def _results_place(survey: Survey) -> background.Place:
+    def urls(token: str) -> tuple[str, str]:
+        return (url_for(".results_document", survey_id=survey.id, token=token),
+                url_for(".results_document_file", survey_id=survey.id, token=token))
+
+    return background.Place(
+        urls=urls, back_url=url_for(".results", survey_id=survey.id),
+        back_label=f"Results: {survey.title}",
+        narrow="To print less, choose a shorter period or one channel or branch on the results "
+               "page, or leave out the breakdown.")
 
 
 @bp.route("/forms/<int:survey_id>/export.csv")

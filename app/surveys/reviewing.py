@@ -1,12 +1,19 @@
-"""Reading responses one by one: the review queue, a single response, and its review status."""
+"""Reading responses one by one: the review queue, a single response, and its review status.
+
+The queue is cut by keyset on (submitted_at, id), newest first, so a page deep in a form of a
+million responses costs what the first does: the index on (survey_id, submitted_at) serves the
+order and the cut. It counts up to COUNT_LIMIT responses and then says "more than"; page
+numbers are shown while the count is exact.
+"""
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
+from app.records import as_utc
 from app.surveys.models import (
     Answer,
     KioskLink,
@@ -20,6 +27,10 @@ from app.surveys.results import ResponseFilters, ordered_questions
 
 #: Characters of the first written answer shown in the queue.
 SNIPPET_LENGTH = 140
+#: The queue counts its responses up to this many, then says "more than".
+COUNT_LIMIT = 1000
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
 
 
 class UnknownReviewStatus(ValueError):
@@ -38,14 +49,95 @@ class AnsweredQuestion:
     is_ranking: bool = False
 
 
-def response_page(survey: Survey, filters: ResponseFilters, *, page: int,
-                  per_page: int) -> Pagination:
-    """Return one page of the survey's responses under `filters`, newest first."""
-    query = (sa.select(SurveyResponse)
-             .where(SurveyResponse.survey_id == survey.id, *filters.conditions())
-             .options(selectinload(SurveyResponse.branch))
-             .order_by(SurveyResponse.submitted_at.desc(), SurveyResponse.id.desc()))
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+@dataclass(frozen=True)
+class ResponseCursor:
+    """The position of one response in the queue: when it was sent, and its id."""
+
+    submitted_at: datetime
+    id: int
+
+    def __str__(self) -> str:
+        return f"{(as_utc(self.submitted_at) - EPOCH) // MICROSECOND}_{self.id}"
+
+    @classmethod
+    def parse(cls, value: str | None) -> "ResponseCursor | None":
+        """Return the cursor written in `value`, or None when it is missing or malformed."""
+        moment, _, number = (value or "").partition("_")
+        try:
+            return cls(EPOCH + int(moment) * MICROSECOND, int(number))
+        except (ValueError, OverflowError):
+            return None
+
+    @classmethod
+    def of(cls, response: SurveyResponse) -> "ResponseCursor":
+        return cls(as_utc(response.submitted_at), response.id)
+
+
+@dataclass
+class ResponsePage:
+    """One page of the queue, newest first, with cursors to the pages either side.
+
+    `total` is exact up to COUNT_LIMIT; past it `is_more` is set and `pages` is None.
+    """
+
+    items: list[SurveyResponse]
+    total: int
+    is_more: bool
+    page: int
+    per_page: int
+    newer: ResponseCursor | None
+    older: ResponseCursor | None
+
+    @property
+    def pages(self) -> int | None:
+        return None if self.is_more else max(1, -(-self.total // self.per_page))
+
+
+def response_page(survey: Survey, filters: ResponseFilters, *, per_page: int, page: int = 1,
+                  older_than: ResponseCursor | None = None,
+                  newer_than: ResponseCursor | None = None) -> ResponsePage:
+    """Return one page of the survey's responses under `filters`, newest first: the page after
+    `older_than`, before `newer_than`, or else page number `page` while it is within the
+    counted responses (the first page otherwise)."""
+    query = sa.select(SurveyResponse).where(SurveyResponse.survey_id == survey.id,
+                                            *filters.conditions())
+    found = query.with_only_columns(sa.literal(1), maintain_column_froms=True)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(
+        found.limit(COUNT_LIMIT + 1).subquery()))
+    page = max(page, 1)
+    key = sa.tuple_(SurveyResponse.submitted_at, SurveyResponse.id)
+    if newer_than is not None:
+        rows = _fetch(query.where(key > (newer_than.submitted_at, newer_than.id)), per_page,
+                      newest=False)
+        if len(rows) > per_page:
+            items = rows[:per_page][::-1]
+            return _page(items, total, max(page, 1), per_page, has_newer=True, has_older=True)
+        older_than, page = None, 1  # less than a page above: show the first page, full
+    if older_than is not None:
+        rows = _fetch(query.where(key < (older_than.submitted_at, older_than.id)), per_page,
+                      newest=True)
+    else:
+        skip = (page - 1) * per_page
+        if skip >= min(total, COUNT_LIMIT):
+            page, skip = 1, 0
+        rows = _fetch(query.offset(skip), per_page, newest=True)
+    return _page(rows[:per_page], total, page, per_page,
+                 has_newer=page > 1 or older_than is not None, has_older=len(rows) > per_page)
+
+
+def _fetch(query: sa.Select, size: int, *, newest: bool) -> list[SurveyResponse]:
+    order = ((SurveyResponse.submitted_at.desc(), SurveyResponse.id.desc()) if newest
+             else (SurveyResponse.submitted_at, SurveyResponse.id))
+    return list(db.session.scalars(query.order_by(*order).limit(size + 1)
+                                   .options(selectinload(SurveyResponse.branch))))
+
+
+def _page(items: list[SurveyResponse], total: int, page: int, per_page: int, *, has_newer: bool,
+          has_older: bool) -> ResponsePage:
+    return ResponsePage(
+        items=items, total=min(total, COUNT_LIMIT), is_more=total > COUNT_LIMIT, page=page,
+        per_page=per_page, newer=ResponseCursor.of(items[0]) if has_newer and items else None,
+        older=ResponseCursor.of(items[-1]) if has_older and items else None)
 
 
 def first_text_answers(response_ids: list[int]) -> dict[int, str]:
