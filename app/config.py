@@ -72,6 +72,8 @@ class Defaults:
     #: A login ends after this many minutes without a request, and this many hours after login.
     SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
     SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", "12"))
+    #: Admin pages ask for the password again when it was typed longer ago than this.
+    ADMIN_FRESH_MINUTES = int(os.environ.get("ADMIN_FRESH_MINUTES", "15"))
 
     RATELIMIT_ENABLED = _flag("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")

@@ -4,7 +4,8 @@ A (Groundwork): `summarise()` of a form with about 1,000,000 answers (90,000 res
 questions of every kind), and `what_we_heard()` over 200,000 excerpts coded from 50,000 sources
 (form responses, plus conversations with quotes), 40 themes, about 300,000 excerpt-theme links.
 B (bare baseline): the same numbers by hand-written SQL GROUP BY queries through a raw DB-API
-cursor. Target: A/B <= 1.5 on SQLite. P7: A on PostgreSQL / A on SQLite <= 1.0, over the same
+cursor (unfiltered, so the counts select the form's questions' answers without a join, as the
+app does). Target: A/B <= 1.5 on SQLite. P7: A on PostgreSQL / A on SQLite <= 1.0, over the same
 data (same random seed), the two apps run interleaved.
 
 This module also holds the bulk seeding the P5 and P6 benchmarks share: executemany on SQLite
@@ -365,15 +366,13 @@ RESULTS_SQL = [
     """SELECT a.question_id, count(DISTINCT a.response_id), count(a.number_value),
               min(a.number_value), max(a.number_value), avg(a.number_value),
               count(a.date_value), min(a.date_value), max(a.date_value), count(a.text_value)
-       FROM answers a JOIN survey_responses r ON r.id = a.response_id
-       WHERE r.survey_id = :s GROUP BY a.question_id""",
+       FROM answers a WHERE a.question_id IN (:questions) GROUP BY a.question_id""",
     """SELECT a.question_id, a.option_id, count(*), avg(a.rank),
               sum(CASE WHEN a.rank = 1 THEN 1 ELSE 0 END)
-       FROM answers a JOIN survey_responses r ON r.id = a.response_id
-       WHERE r.survey_id = :s AND a.option_id IS NOT NULL GROUP BY a.question_id, a.option_id""",
+       FROM answers a WHERE a.question_id IN (:questions) AND a.option_id IS NOT NULL
+       GROUP BY a.question_id, a.option_id""",
     """SELECT a.question_id, a.number_value, count(*)
-       FROM answers a JOIN survey_responses r ON r.id = a.response_id
-       WHERE r.survey_id = :s AND a.question_id IN (:rating) AND a.number_value IS NOT NULL
+       FROM answers a WHERE a.question_id IN (:rating) AND a.number_value IS NOT NULL
        GROUP BY a.question_id, a.number_value""",
     """SELECT a.number_value FROM answers a JOIN survey_responses r ON r.id = a.response_id
        WHERE r.survey_id = :s AND a.question_id = :number AND a.number_value IS NOT NULL
@@ -467,7 +466,8 @@ def results_params(seeded: SeededSurvey) -> dict:
     numbers = db.session.scalar(sa.text(
         "SELECT count(*) FROM answers WHERE question_id = :q AND number_value IS NOT NULL"),
         {"q": kinds["number"]})
-    return {"s": seeded.survey_id, "rating": [kinds["rating"]], "number": kinds["number"],
+    return {"s": seeded.survey_id, "questions": list(kinds.values()),
+            "rating": [kinds["rating"]], "number": kinds["number"],
             "text": kinds["long_text"], "middle": (numbers - 1) // 2,
             "middle_count": 2 - numbers % 2}
 

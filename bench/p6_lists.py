@@ -2,7 +2,7 @@
 
 Two SQLite databases seeded alike: one with 1,000,000 conversations (a tenth with a quote, a
 twentieth with a follow-up) and a form with 1,000,000 responses (a long-text answer on about a
-third, a choice on every one); the other with 10,000 of each. A is a page through the test
+third); the other with 10,000 of each. A is a page through the test
 client on the large database, B the same page on the small one; each sample is FETCHES
 requests. Pages: the first page, a deep page (reached by its keyset cursor, 100 rows from the
 end), and a filtered page halfway down. Target A/B <= 1.5 for every page: keyset pages, indexed
@@ -43,7 +43,7 @@ LARGE = scale(1_000_000, 10_000)
 SMALL = scale(10_000, 100)
 FETCHES = 5
 SURVEY_ID = 1
-QUESTIONS = [("long_text", 0), ("single_choice", 3)]
+QUESTIONS = [("long_text", 0)]
 
 
 #: Indexes the list's filters need and the models do not have yet (reported for a migration):

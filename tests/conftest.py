@@ -2,6 +2,7 @@
 a client, and builders that fill in defaults, add the object and return it."""
 
 import os
+import time
 from datetime import date, timedelta
 from itertools import count
 
@@ -11,6 +12,7 @@ from flask.testing import FlaskClient
 from werkzeug.security import generate_password_hash
 
 from app import create_app
+from app.accounts.access import CONFIRMED_AT_KEY
 from app.accounts.models import Branch, Role, User
 from app.accounts.sessions import start_session
 from app.accounts.views import SESSION_TOKEN_KEY
@@ -117,6 +119,7 @@ def log_in(client, user: User) -> None:
         session["_user_id"] = str(user.id)
         session["_fresh"] = True
         session[SESSION_TOKEN_KEY] = token
+        session[CONFIRMED_AT_KEY] = time.time()
 
 
 @pytest.fixture

@@ -5,11 +5,13 @@ the level up; a view that declares nothing is closed to everyone, so a forgotten
 fails safe and the URL-map test in tests/accounts/test_access.py names it.
 """
 
+import time
 from collections.abc import Callable
 from enum import IntEnum
 from typing import TypeVar
+from urllib.parse import urlsplit
 
-from flask import Flask, abort, current_app, redirect, request, url_for
+from flask import Flask, abort, current_app, flash, redirect, request, session, url_for
 from flask_login import current_user
 
 from app.accounts.models import Role
@@ -69,7 +71,42 @@ def enforce_access():
         return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
     if level is None or not may_reach(level):
         abort(403)
+    if level == Access.ADMIN and not password_is_fresh():
+        return _confirm_password_first()
     return None
+
+
+#: Where the time the person last typed their password lives in the signed session.
+CONFIRMED_AT_KEY = "password_confirmed_at"
+
+
+def note_password_confirmed() -> None:
+    """Record that the person has just typed their password (at login or on the confirm page)."""
+    session[CONFIRMED_AT_KEY] = time.time()
+
+
+def password_is_fresh() -> bool:
+    """Whether the password was typed recently enough for admin actions.
+
+    Opening an admin page needs a password typed within ADMIN_FRESH_MINUTES; sending one of its
+    forms gets twice as long, so a form opened just in time is not lost.
+    """
+    minutes = current_app.config["ADMIN_FRESH_MINUTES"]
+    if request.method == "POST":
+        minutes *= 2
+    confirmed = session.get(CONFIRMED_AT_KEY)
+    return isinstance(confirmed, int | float) and time.time() - confirmed <= minutes * 60
+
+
+def _confirm_password_first():
+    if request.method == "POST":
+        flash("For admin changes, type your password again first. Nothing was changed; send "
+              "the form again afterwards.", "warning")
+        referrer = urlsplit(request.referrer or "")
+        back = (referrer.path + (f"?{referrer.query}" if referrer.query else "")
+                if referrer.netloc == request.host else request.path)
+        return redirect(url_for("accounts.confirm_password", next=back))
+    return redirect(url_for("accounts.confirm_password", next=request.full_path.rstrip("?")))
 
 
 def register_access_rules(app: Flask) -> None:

@@ -12,6 +12,10 @@ class LoginForm(FlaskForm):
     password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
 
 
+class ConfirmPasswordForm(FlaskForm):
+    password = PasswordField("Your password", validators=[DataRequired(), Length(max=200)])
+
+
 class UserForm(FlaskForm):
     """Create or edit an account; the password is required only when creating."""
 

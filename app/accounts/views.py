@@ -5,8 +5,8 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_login import current_user, login_user, logout_user
 
 from app.accounts import bp
-from app.accounts.access import Access, allow
-from app.accounts.forms import BranchForm, LoginForm, UserForm
+from app.accounts.access import Access, allow, note_password_confirmed
+from app.accounts.forms import BranchForm, ConfirmPasswordForm, LoginForm, UserForm
 from app.accounts.models import Branch, User
 from app.accounts.services import (
     BranchNameTaken,
@@ -61,10 +61,40 @@ def login():
         else:
             session.clear()  # a new session at login: nothing carries over from before
             session[SESSION_TOKEN_KEY] = start_session(user)
+            note_password_confirmed()
             db.session.commit()
             login_user(user)
             return redirect(safe_next_url(request.args.get("next")) or url_for("main.index"))
     return render_template("accounts/login.html", form=form)
+
+
+#: Wrong passwords on the confirm page before the login is ended.
+CONFIRM_ATTEMPTS = 5
+
+
+@bp.route("/account/confirm", methods=["GET", "POST"])
+@allow(Access.MEMBER)
+def confirm_password():
+    """Ask for the password again before admin pages, when it was typed a while ago."""
+    form = ConfirmPasswordForm()
+    next_url = safe_next_url(request.args.get("next")) or url_for("main.index")
+    if form.validate_on_submit():
+        if current_user.check_password(form.password.data):
+            session.pop("confirm_failures", None)
+            note_password_confirmed()
+            return redirect(next_url)
+        failures = session.get("confirm_failures", 0) + 1
+        if failures >= CONFIRM_ATTEMPTS:
+            end_session(session.get(SESSION_TOKEN_KEY))
+            db.session.commit()
+            logout_user()
+            session.clear()
+            flash("That password was wrong too many times, so you have been logged out. Log in "
+                  "again.", "warning")
+            return redirect(url_for("accounts.login"))
+        session["confirm_failures"] = failures
+        form.password.errors.append("That is not your password. Check it and try again.")
+    return render_template("accounts/confirm_password.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])

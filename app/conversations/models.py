@@ -75,30 +75,39 @@ class Conversation(Timestamped, db.Model):
         Stage.check("stage"),
         sa.CheckConstraint("headcount IS NULL OR headcount >= 0", name="headcount_not_negative"),
         sa.Index("ix_conversations_happened", "happened_on", "id"),
+        # The log is read newest first, filtered by one of these: each index serves a filter
+        # and the order at once, so a deep page costs what the first one does.
+        sa.Index("ix_conversations_branch_happened", "branch_id", "happened_on", "id"),
+        sa.Index("ix_conversations_focus_community_happened", "focus_community_id",
+                 "happened_on", "id"),
+        sa.Index("ix_conversations_space_happened", "space_id", "happened_on", "id"),
+        sa.Index("ix_conversations_kind_happened", "kind", "happened_on", "id"),
+        sa.Index("ix_conversations_purpose_happened", "purpose", "happened_on", "id"),
+        sa.Index("ix_conversations_logged_by_happened", "logged_by_id", "happened_on", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     happened_on: Mapped[date] = mapped_column(sa.Date)
     happened_at: Mapped[time | None] = mapped_column(sa.Time)
-    branch_id: Mapped[int | None] = mapped_column(sa.ForeignKey("branches.id"), index=True)
+    branch_id: Mapped[int | None] = mapped_column(sa.ForeignKey("branches.id"))
     focus_community_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("focus_communities.id"), index=True)
+        sa.ForeignKey("focus_communities.id"))
     #: Where it happened: a space, an organization's premises, or free text.
-    space_id: Mapped[int | None] = mapped_column(sa.ForeignKey("spaces.id"), index=True)
+    space_id: Mapped[int | None] = mapped_column(sa.ForeignKey("spaces.id"))
     place_organization_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("organizations.id"), index=True)
     place_text: Mapped[str] = mapped_column(sa.String(200), default="")
     #: Who, when no one is named: "about 5 parents waiting".
     who_description: Mapped[str] = mapped_column(sa.String(300), default="")
     headcount: Mapped[int | None]
-    kind: Mapped[str] = choice_column(ConversationKind, index=True)
-    purpose: Mapped[str] = choice_column(Purpose, index=True)
+    kind: Mapped[str] = choice_column(ConversationKind)
+    purpose: Mapped[str] = choice_column(Purpose)
     languages: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     notes: Mapped[str] = mapped_column(sa.Text, default="")
     stage: Mapped[str] = choice_column(Stage, default=Stage.KNOW)
     #: Sensitive conversations stay out of exports and printouts.
     is_sensitive: Mapped[bool] = mapped_column(default=False)
-    logged_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    logged_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     branch: Mapped[Branch | None] = relationship()

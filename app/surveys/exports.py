@@ -126,11 +126,15 @@ class _Layout:
     def __init__(self, survey: Survey) -> None:
         self.questions = ordered_questions(survey)
         self.column = {question.id: index for index, question in enumerate(self.questions)}
-        #: Per option: its column, whether the column is a ranking, its place and its label.
+        #: Per option: its column, its place among the options (None in a ranking, which is
+        #: ordered by the person's ranks) and its label.
         self.options = {
-            option.id: (self.column[question.id], question.kind == QuestionKind.RANKING, place,
+            option.id: (self.column[question.id],
+                        None if question.kind == QuestionKind.RANKING else place,
                         _option_label(question.kind, place, option.text()))
             for question in self.questions for place, option in enumerate(question.options)}
+        self.rankings = {self.column[question.id] for question in self.questions
+                         if question.kind == QuestionKind.RANKING}
 
     def headers(self) -> list[str]:
         return RESPONSE_HEADERS + [
@@ -140,22 +144,27 @@ class _Layout:
     def cells(self, answers: list[AnswerCells]) -> list[Cell]:
         """Return one cell per question for the answers of one response."""
         cells: list[Cell] = [None] * len(self.questions)
-        chosen: dict[int, tuple[bool, list[tuple[int, str]]]] = {}
+        chosen: dict[int, list[tuple[int, str]]] = {}
         options, column = self.options, self.column
         for question_id, option_id, rank, text, number, day in answers:
-            option = options.get(option_id) if option_id is not None else None
-            if option is not None:
-                place, ranked, position, label = option
-                if place not in chosen:
-                    chosen[place] = (ranked, [])
-                chosen[place][1].append((rank or 0 if ranked else position, label))
-            elif question_id in column:
-                cells[column[question_id]] = _typed_cell(text, number, day)
-        for place, (ranked, labels) in chosen.items():
-            if len(labels) > 1:
-                labels.sort()
-            separator = RANKING_SEPARATOR if ranked else MULTIPLE_SEPARATOR
-            cells[place] = neutralise(separator.join(label for _, label in labels))
+            option = options.get(option_id)
+            if option is None:
+                if question_id in column:
+                    cells[column[question_id]] = _typed_cell(text, number, day)
+                continue
+            place, position, label = option
+            entry = (rank or 0 if position is None else position, label)
+            if place in chosen:
+                chosen[place].append(entry)
+            else:
+                chosen[place] = [entry]
+        for place, labels in chosen.items():
+            if len(labels) == 1:
+                cells[place] = neutralise(labels[0][1])
+                continue
+            labels.sort()
+            separator = RANKING_SEPARATOR if place in self.rankings else MULTIPLE_SEPARATOR
+            cells[place] = neutralise(separator.join([label for _, label in labels]))
         return cells
 
 

@@ -203,10 +203,22 @@ class _Results:
     def answers(self, *conditions: sa.ColumnElement[bool]) -> sa.Select:
         return _answers_query(self.survey, self.filters, *conditions)
 
+    def counted(self, questions: list[Question], *conditions: sa.ColumnElement[bool]
+                ) -> sa.Select:
+        """Return the answers to count: without filters on the responses, the answers to the
+        form's questions, which are the answers of its responses, so the counts need no join
+        to survey_responses (on PostgreSQL the join made the per-question count a nested loop
+        over every answer)."""
+        if self.filters.is_set:
+            return self.answers(*conditions)
+        return sa.select(answers_table.c.id).where(
+            answers_table.c.question_id.in_([question.id for question in questions]),
+            *conditions)
+
     def count_all(self, questions: list[Question]) -> None:
         """Count per question, per option and per score: three GROUP BY queries."""
         answer = answers_table.c
-        per_question = self.answers().with_only_columns(
+        per_question = self.counted(questions).with_only_columns(
             answer.question_id, sa.func.count(sa.distinct(answer.response_id)).label("answered"),
             sa.func.count(answer.number_value).label("numbers"),
             sa.func.min(answer.number_value).label("minimum"),
@@ -218,7 +230,7 @@ class _Results:
             sa.func.count(answer.text_value).label("texts"),
         ).group_by(answer.question_id)
         self.stats = {row.question_id: row for row in db.session.execute(per_question)}
-        per_option = self.answers(answer.option_id.is_not(None)).with_only_columns(
+        per_option = self.counted(questions, answer.option_id.is_not(None)).with_only_columns(
             answer.question_id, answer.option_id, sa.func.count().label("count"),
             sa.func.avg(answer.rank).label("mean_rank"),
             sa.func.sum(sa.case((answer.rank == 1, 1), else_=0)).label("first"),
@@ -226,8 +238,8 @@ class _Results:
         for row in db.session.execute(per_option):
             self.options[row.question_id][row.option_id] = row
         ratings = [question.id for question in questions if question.kind == QuestionKind.RATING]
-        per_score = self.answers(
-            answer.question_id.in_(ratings), answer.number_value.is_not(None)
+        per_score = self.counted(
+            questions, answer.question_id.in_(ratings), answer.number_value.is_not(None)
         ).with_only_columns(answer.question_id, answer.number_value, sa.func.count()).group_by(
             answer.question_id, answer.number_value)
         for question_id, score, count in db.session.execute(per_score) if ratings else ():
