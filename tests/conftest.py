@@ -2,6 +2,7 @@
 a client, and builders that fill in defaults, add the object and return it."""
 
 import os
+import sqlite3
 import time
 from datetime import date, timedelta
 from itertools import count
@@ -9,6 +10,7 @@ from itertools import count
 import pytest
 from flask import g
 from flask.testing import FlaskClient
+from werkzeug.routing import Rule
 from werkzeug.security import generate_password_hash
 
 from app import create_app
@@ -23,6 +25,30 @@ from app.extensions import db
 from app.meetings.models import Decision, Meeting
 from app.plans.models import ActionGroup, Membership, Plan
 from app.themes.models import Priority, Theme
+
+
+def _share_compiled_url_builders() -> None:
+    """Compile each route's URL builder once per test run instead of once per app.
+
+    Every test builds its own app, and Werkzeug compiles Python code for each of its ~170
+    routes' URL builders: a fifth of a second per test. The compiled function depends only on
+    the rule's text, its parsed parts and its defaults, and takes the rule as its first
+    argument, so rules with the same text in different apps can share it.
+    """
+    original = Rule._compile_builder
+    compiled: dict[tuple, object] = {}
+
+    def compile_once(self, append_unknown: bool = True):
+        key = (self.rule, self.host, self.subdomain, tuple(self._trace),
+               repr(sorted((self.defaults or {}).items())), append_unknown)
+        if key not in compiled:
+            compiled[key] = original(self, append_unknown)
+        return compiled[key]
+
+    Rule._compile_builder = compile_once
+
+
+_share_compiled_url_builders()
 
 TEST_DATABASE_URL = database_url(os.environ.get("TEST_DATABASE_URL") or "sqlite://")
 IS_SHARED_DATABASE = not TEST_DATABASE_URL.startswith("sqlite://")
@@ -88,12 +114,33 @@ class FreshRequestClient(FlaskClient):
         return super().open(*args, **kwargs)
 
 
+#: An in-memory SQLite database holding the empty schema, copied into each test's database.
+_schema_template: sqlite3.Connection | None = None
+
+
+def _create_schema(app) -> None:
+    """Create the tables: on in-memory SQLite by copying a template built once per run (a
+    page copy is a tenth of the time of running every CREATE TABLE again)."""
+    global _schema_template
+    if app.config["SQLALCHEMY_DATABASE_URI"] != "sqlite://":
+        db.create_all()
+        return
+    if _schema_template is None:
+        db.create_all()
+        _schema_template = sqlite3.connect(":memory:", check_same_thread=False)
+        with db.engine.connect() as connection:
+            connection.connection.driver_connection.backup(_schema_template)
+        return
+    with db.engine.connect() as connection:
+        _schema_template.backup(connection.connection.driver_connection)
+
+
 @pytest.fixture
 def app(app_overrides):
     app = create_app(app_config(**app_overrides))
     app.test_client_class = FreshRequestClient
     with app.app_context():
-        db.create_all()
+        _create_schema(app)
         yield app
         if IS_SHARED_DATABASE:
             _empty_all_tables()

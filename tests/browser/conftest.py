@@ -32,7 +32,7 @@ from tests.conftest import app_config
 from tests.surveys.conftest import interface_catalogues  # noqa: F401  (a fixture used below)
 
 #: Milliseconds Playwright waits for a page or an element before failing the test.
-WAIT_MS = 5000
+WAIT_MS = 15000
 
 
 @dataclass(frozen=True)
