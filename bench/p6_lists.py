@@ -7,7 +7,7 @@ client on the large database, B the same page on the small one; each sample is F
 requests. Pages: the first page, a deep page (reached by its keyset cursor, 100 rows from the
 end), and a filtered page halfway down. Target A/B <= 1.5 for every page: keyset pages, indexed
 filters and a count that stops at 1,000 make a page's cost independent of the list's length.
-The composite indexes of FILTER_COLUMNS are created here until a migration adds them.
+The filters use the conversations' composite indexes (filter column, date, id) from the models.
 
     .venv/bin/python bench/p6_lists.py          # BENCH_SHORT=1: 10,000 against 100
 """
@@ -46,24 +46,8 @@ SURVEY_ID = 1
 QUESTIONS = [("long_text", 0)]
 
 
-#: Indexes the list's filters need and the models do not have yet (reported for a migration):
-#: each filter column with the list order after it, in place of the column's own index, so a
-#: filtered page reads its rows in order from the cursor instead of sorting every match.
-FILTER_COLUMNS = ["branch_id", "focus_community_id", "space_id", "kind", "purpose",
-                  "logged_by_id"]
-
-
-def add_filter_indexes(connection) -> None:
-    for column in FILTER_COLUMNS:
-        name = column.removesuffix("_id")
-        connection.execute(f"DROP INDEX IF EXISTS ix_conversations_{column}")
-        connection.execute(f"CREATE INDEX ix_conversations_{name}_happened "  # noqa: S608
-                           f"ON conversations ({column}, happened_on, id)")
-
-
 def seed(database: BenchDatabase, rows: int) -> None:
     def conversations(connection, _seeded, rng: random.Random) -> list[str]:
-        add_filter_indexes(connection)
         bulk_insert(connection, "conversations", CONVERSATION_COLUMNS,
                     conversation_rows(rng, rows, notes_words=30))
         bulk_insert(connection, "quotes", ["id", "conversation_id", "text", "attribution",

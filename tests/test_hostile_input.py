@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from markupsafe import escape
 from werkzeug.routing import Rule
 
 from app.accounts.models import Branch, Role, User
@@ -66,8 +67,9 @@ TEXT_INPUTS = {"text", "search", "email", "tel", "url", "number", "date", "time"
                "textarea", "datetime-local", "month"}
 
 HOSTILE = st.text(max_size=300)
+MARKUP = "<script>alert(1)</script>"
 EXAMPLES = ["\x00", "a\x00b \ud800 lone \udfff \u202eevil\u202c \u200f\u061c "
-            "<script>alert(1)</script> {{ 7*7 }} {% raw %} =HYPERLINK(\"x\")",
+            f"{MARKUP} {{{{ 7*7 }}}} {{% raw %}} =HYPERLINK(\"x\")",
             "x" * 10_000, "\U0001F469\U0001F3FD\u200d\U0001F680 \U0001F600" * 50, " \t\r\n "]
 
 
@@ -198,6 +200,33 @@ def test_hostile_text_in_every_form_gets_a_page_or_a_refusal_never_a_server_erro
         checked.append(rule.endpoint)
     assert len(checked) >= 60, f"Only {len(checked)} routes were exercised; missing: {missing}"
     assert missing == [], "The demo library lacks records these routes need"
+    _markup_shows_as_text_on_every_page(app, client, demo_admin)
+
+
+def _markup_shows_as_text_on_every_page(app, client, admin: User) -> None:
+    """Every form above stored markup last: no page may carry it unescaped."""
+    unescaped, escaped, pages = [], [], 0
+    for rule in app.url_map.iter_rules():
+        values = _ids_for(rule, admin)
+        if "GET" not in rule.methods or rule.endpoint == "static" or values is None:
+            continue
+        defaults = {key: value for key, value in (rule.defaults or {}).items()
+                    if value is not None}
+        url = rule.build({**values, **defaults}, append_unknown=False)[1]
+        log_in(client, admin)
+        response = client.get(url)
+        assert response.status_code < 500, url
+        if response.mimetype != "text/html":
+            continue
+        pages += 1
+        page = response.get_data(as_text=True)
+        if MARKUP in page:
+            unescaped.append(url)
+        if escape(MARKUP) in page:
+            escaped.append(url)
+    assert unescaped == [], "These pages show stored markup as markup"
+    assert pages >= 80
+    assert len(escaped) >= 20, "The stored markup should show, as text, on many pages"
 
 
 def _post_hostile_text(client, endpoint: str, url: str, fields) -> None:
@@ -220,3 +249,4 @@ def _post_hostile_text(client, endpoint: str, url: str, fields) -> None:
         send(text)
 
     made_up()
+    send(EXAMPLES[1])  # the markup is what stays stored, for the page check

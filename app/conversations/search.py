@@ -2,7 +2,7 @@
 
 Pages are cut by keyset on (happened_on, id), newest first, so the hundredth page costs what the
 first does: the index ix_conversations_happened serves both the order and the cut. The count
-stops at COUNT_LIMIT ("more than 1,000"): counting a million rows on every view would cost more
+stops at COUNT_LIMIT ("more than 250"): counting a million rows on every view would cost more
 than the page itself.
 """
 
@@ -16,7 +16,7 @@ from app.conversations.models import Conversation, Quote, conversation_organizat
 from app.extensions import db
 
 #: The list counts its conversations up to this many, then says "more than".
-COUNT_LIMIT = 1000
+COUNT_LIMIT = 250
 
 
 @dataclass(frozen=True)
