@@ -4,7 +4,7 @@ A vocabulary is a `Choice` (a StrEnum) stored as a short string column and guard
 CheckConstraint, which reads the same on SQLite and PostgreSQL and migrates without native enums.
 """
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -21,6 +21,12 @@ def utcnow() -> datetime:
 def library_today() -> date:
     """Return today's date where the library is, not where the server is."""
     return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).date()
+
+
+def library_day_start(day: date) -> datetime:
+    """Return the moment `day` begins where the library is, in UTC as moments are stored."""
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
 
 
 def as_utc(moment: datetime | None) -> datetime | None:

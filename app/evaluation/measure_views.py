@@ -21,14 +21,8 @@ from app.evaluation.models import Measurement
 from app.extensions import db
 from app.plans.membership import require_group
 from app.plans.models import Indicator
+from app.plans.plan_views import get_indicator_or_404
 from app.records import library_today
-
-
-def get_indicator_or_404(indicator_id: int) -> Indicator:
-    """Return the indicator: 404 if there is none, 403 if it is another group's."""
-    indicator = db.get_or_404(Indicator, indicator_id)
-    require_group(current_user, indicator.plan.action_group_id)
-    return indicator
 
 
 def get_measurement_or_404(measurement_id: int) -> Measurement:

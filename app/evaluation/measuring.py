@@ -13,11 +13,9 @@ local date (the TIMEZONE setting).
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
 
 from app.accounts.models import User
 from app.evaluation.models import (
@@ -31,7 +29,7 @@ from app.extensions import db
 from app.plans.activities import COUNTED_OUTPUTS
 from app.plans.models import Activity, ActivitySession, Indicator, Plan
 from app.plans.planning import indicator_groups
-from app.records import library_today
+from app.records import library_day_start, library_today
 from app.surveys.models import Answer, Question, QuestionKind, SurveyResponse
 
 #: What a session-sum indicator may add up, as people read it.
@@ -197,11 +195,6 @@ def range_label(start: date, end: date) -> str:
     return f"{format_day(start)} to {format_day(end)}"
 
 
-def _utc_midnight(day: date, zone: ZoneInfo) -> datetime:
-    """The moment the library's local `day` begins, in UTC."""
-    return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
-
-
 def _bucket(column, edges: list) -> sa.Case:
     """A CASE giving the index of the period a value falls in; `edges` are each period's
     first moment followed by the moment after the last one."""
@@ -225,9 +218,8 @@ def _form_share(measure: IndicatorMeasure, start: date, end: date) -> list[Perio
     question = measure.question
     counts: dict[int, tuple[int, int]] = {}
     if question is not None and spans:
-        zone = ZoneInfo(current_app.config["TIMEZONE"])
-        edges = [_utc_midnight(first, zone) for first, _, _ in spans]
-        edges.append(_utc_midnight(spans[-1][1] + timedelta(days=1), zone))
+        edges = [library_day_start(first) for first, _, _ in spans]
+        edges.append(library_day_start(spans[-1][1] + timedelta(days=1)))
         if question.kind == QuestionKind.RATING:
             answered = Answer.number_value.is_not(None)
             hit = Answer.number_value >= (measure.min_score or 0)

@@ -16,11 +16,9 @@ choices is no longer counted: its side of the pair is None.
 import csv
 import io
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
@@ -34,7 +32,7 @@ from app.privacy.models import (
     ConsentRecord,
     ContactChannel,
 )
-from app.records import library_today
+from app.records import library_day_start, library_today
 from app.surveys.building import SurveySettings, response_count, save_survey
 from app.surveys.exports import neutralise
 from app.surveys.models import (
@@ -324,7 +322,7 @@ def outcome_summary(plan: Plan, start: date, end: date) -> list[OutcomeLine]:
     Agreeing means choosing one of the last two choices still on the question. A side is None
     when the plan has no such form or its question was taken off the form.
     """
-    period = (_library_midnight(start), _library_midnight(end + timedelta(days=1)))
+    period = (library_day_start(start), library_day_start(end + timedelta(days=1)))
     questions = {moment: paired_questions(outcome_form(plan, moment))
                  for moment in OutcomeMoment}
     lines = []
@@ -367,9 +365,3 @@ def _agree_share(question: Question | None,
                SurveyResponse.submitted_at >= period[0],
                SurveyResponse.submitted_at < period[1])).one()
     return AgreeShare(agree=row[1], answered=row[0])
-
-
-def _library_midnight(day: date) -> datetime:
-    """Return the start of `day` where the library is, in UTC as responses are stored."""
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
-    return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)

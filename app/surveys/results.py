@@ -11,18 +11,16 @@ not aggregates. The median of a number question is one ORDER BY ... LIMIT query 
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import Branch
 from app.documents.audience import SMALL_CELL, Audience
 from app.extensions import db
 from app.languages import language_name
-from app.records import as_utc
+from app.records import as_utc, library_day_start
 from app.surveys.models import (
     Answer,
     Channel,
@@ -82,9 +80,9 @@ class ResponseFilters:
             (table.language, self.language), (table.review_status, self.review_status))
             if value]
         if self.date_from:
-            found.append(table.submitted_at >= _library_midnight(self.date_from))
+            found.append(table.submitted_at >= library_day_start(self.date_from))
         if self.date_to:
-            found.append(table.submitted_at < _library_midnight(self.date_to + timedelta(days=1)))
+            found.append(table.submitted_at < library_day_start(self.date_to + timedelta(days=1)))
         return found
 
     def query_args(self) -> dict[str, str]:
@@ -378,9 +376,3 @@ def _numbered(questions: list[Question]) -> Iterable[tuple[Question, int | None]
         if not question.is_retired:
             number += 1
         yield question, None if question.is_retired else number
-
-
-def _library_midnight(day: date) -> datetime:
-    """Return the start of `day` where the library is, in UTC as responses are stored."""
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
-    return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
