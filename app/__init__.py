@@ -21,6 +21,11 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.request_class = GroundworkRequest
     app.config.from_object("app.config.Defaults")
     app.config.update(overrides or {})
+    if str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
+        # A SQLite file never drops a connection: a ping before every request would be wasted.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            key: value for key, value in app.config["SQLALCHEMY_ENGINE_OPTIONS"].items()
+            if key != "pool_pre_ping"}
     # The static route is added once the configuration is read, so it too answers only
     # GET and HEAD (PROVIDE_AUTOMATIC_OPTIONS).
     app.static_folder = str(ROOT / "static")

@@ -79,7 +79,9 @@ class Defaults:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     #: Prefix of the rate-limit keys in Redis, so that several deployments can share one Redis.
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "")
-    RATELIMIT_HEADERS_ENABLED = True
+    #: No X-RateLimit headers: each would cost every sent form two more trips to Redis, and the
+    #: "too many" page says in words when to try again.
+    RATELIMIT_HEADERS_ENABLED = False
     #: Login attempts allowed per client address.
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
     #: Login attempts allowed per account, from any address.

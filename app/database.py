@@ -13,7 +13,7 @@ unique constraints serialise writers.
 import sqlite3
 import threading
 
-from flask import Flask, has_request_context, request
+from flask import Flask, g, has_request_context, request
 from sqlalchemy import event, exc
 from sqlalchemy.engine import Connection, Engine
 
@@ -22,6 +22,7 @@ from app.extensions import db
 #: Methods that never write; every other method's transaction starts with the write lock.
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 HOLDS_WRITE_LOCK = "groundwork_holds_write_lock"
+READS_UNTIL_WRITING = "groundwork_reads_until_writing"
 
 
 def configure_connections(app: Flask) -> None:
@@ -80,4 +81,26 @@ def writes_expected() -> bool:
     """Return whether the current request may write. Work outside a request (a command, a
     migration, the demo seeder) is a single writer and keeps a plain BEGIN, so a script that
     only reads never holds the write lock."""
-    return has_request_context() and request.method not in READ_ONLY_METHODS
+    return (has_request_context() and request.method not in READ_ONLY_METHODS
+            and not g.get(READS_UNTIL_WRITING, False))
+
+
+def read_until_writing() -> None:
+    """Let this request read without the write lock until it calls `start_writing()`.
+
+    For a busy route that does much before it writes (a public form checks every answer first):
+    the lock is then held only while it writes, not while the page is checked. Other workers'
+    writers would otherwise wait on SQLite's busy handler, which sleeps in steps of milliseconds.
+    """
+    g.setdefault(READS_UNTIL_WRITING, True)
+
+
+def start_writing() -> None:
+    """End the request's read transaction; its next statement starts one with the write lock.
+
+    The read transaction wrote nothing, so ending it with a commit loses nothing. Plain values
+    the request read stay as they are; loaded records are read again, inside the write, when
+    next used.
+    """
+    if g.pop(READS_UNTIL_WRITING, False):
+        db.session.commit()

@@ -19,3 +19,52 @@ def test_a_terminated_postgresql_backend_does_not_fail_the_next_request(app, sta
     assert terminated
 
     assert staff_client.get("/").status_code == 200
+
+
+@pytest.fixture
+def file_app(tmp_path):
+    from app import create_app
+    from tests.conftest import app_config
+
+    app = create_app(app_config(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/lock.sqlite",
+                                SQLITE_BUSY_TIMEOUT_MS=200))
+    with app.app_context():
+        db.create_all()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def other_writer(file_app, tmp_path):
+    """Another process's writer, holding SQLite's write lock until it commits."""
+    import sqlite3
+
+    connection = sqlite3.connect(f"{tmp_path}/lock.sqlite", isolation_level=None)
+    connection.execute("BEGIN IMMEDIATE")
+    yield connection
+    connection.close()
+
+
+@pytest.mark.skipif(IS_SHARED_DATABASE, reason="SQLite's write lock")
+def test_a_writing_request_waits_for_the_write_lock_before_it_reads(file_app, other_writer):
+    with file_app.test_request_context("/f/x", method="POST"):
+        with pytest.raises(sa.exc.OperationalError, match="database is locked"):
+            db.session.execute(sa.text("SELECT count(*) FROM surveys"))
+        db.session.rollback()
+
+
+@pytest.mark.skipif(IS_SHARED_DATABASE, reason="SQLite's write lock")
+def test_a_request_that_reads_until_writing_reads_while_another_writes(file_app, other_writer):
+    from app.database import read_until_writing, start_writing
+
+    with file_app.test_request_context("/f/x", method="POST"):
+        read_until_writing()
+        assert db.session.scalar(sa.text("SELECT count(*) FROM surveys")) == 0
+        start_writing()
+        with pytest.raises(sa.exc.OperationalError, match="database is locked"):
+            db.session.execute(sa.text("SELECT count(*) FROM surveys"))
+        db.session.rollback()
+        other_writer.execute("COMMIT")
+        db.session.execute(sa.text("DELETE FROM surveys"))
+        db.session.commit()

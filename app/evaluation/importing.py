@@ -42,7 +42,12 @@ from app.surveys.models import (
     Survey,
     SurveyResponse,
 )
-from app.surveys.responding import ONE_OPTION_KINDS, _answer_rows, answers_digest
+from app.surveys.responding import (
+    ONE_OPTION_KINDS,
+    answer_values,
+    answers_digest,
+    question_rules,
+)
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 50_000
@@ -609,8 +614,9 @@ def _store(record: OutcomeImport, survey: Survey, rows: list[ReadRow],
     ids = {submission_id: response_id for submission_id, response_id in db.session.execute(
         sa.select(SurveyResponse.submission_id, SurveyResponse.id).where(
             SurveyResponse.submission_id.in_([_submission_id(record, row) for row in rows])))}
-    answers = [dict(_answer_values(answer), response_id=ids[_submission_id(record, row)])
-               for row in rows for answer in _answer_rows(survey, row.answers)]
+    rules = question_rules(survey)
+    answers = [dict(values, response_id=ids[_submission_id(record, row)])
+               for row in rows for values in answer_values(rules, row.answers)]
     if answers:
         db.session.execute(sa.insert(Answer.__table__), answers)
 
@@ -627,12 +633,6 @@ def response_row(record: OutcomeImport, survey: Survey, row: ReadRow,
 
 def _submission_id(record: OutcomeImport, row: ReadRow) -> str:
     return f"import:{record.id}:{row.line}"
-
-
-def _answer_values(answer: Answer) -> dict[str, Any]:
-    return {"question_id": answer.question.id, "option_id": answer.option_id,
-            "rank": answer.rank, "text_value": answer.text_value,
-            "number_value": answer.number_value, "date_value": answer.date_value}
 
 
 def remove_import(record: OutcomeImport) -> int:

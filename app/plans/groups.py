@@ -99,11 +99,11 @@ def group_summaries(viewer: User) -> list[GroupSummary]:
     members = dict(db.session.execute(
         sa.select(Membership.action_group_id, sa.func.count())
         .where(Membership.left_on.is_(None), Membership.role != MemberRole.STAFF_LIAISON)
-        .group_by(Membership.action_group_id)).tuples().all())
+        .group_by(Membership.action_group_id)).all())
     plans = dict(db.session.execute(
         sa.select(Plan.action_group_id, sa.func.count())
         .where(Plan.status != PlanStatus.CLOSED, Plan.action_group_id.is_not(None))
-        .group_by(Plan.action_group_id)).tuples().all())
+        .group_by(Plan.action_group_id)).all())
     return [GroupSummary(group, members.get(group.id, 0), plans.get(group.id, 0))
             for group in groups]
 

@@ -5,14 +5,16 @@ are lazy, so they come out in the respondent's language (see app/surveys/locale.
 WTForms messages left to it follow through Flask-WTF's translations.
 """
 
+import functools
 import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from babel import support
+from flask_babel import get_locale, lazy_ngettext
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -24,6 +26,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.core import UnboundField
+from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from app.forms import MultiCheckboxField
@@ -72,6 +75,12 @@ class QuestionView:
     show_if_option_ids: tuple[int, ...] = ()
 
 
+@functools.cache
+def wtforms_translations(locale: str) -> support.Translations:
+    """Return WTForms' catalogue of its own messages in `locale` (English when it has none)."""
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
 class AnswerForm(FlaskForm):
     """Hidden bookkeeping, a honeypot, then one field per question and the contact section."""
 
@@ -81,6 +90,11 @@ class AnswerForm(FlaskForm):
     contact_texts: dict[str, Any] = {}
     #: Required questions must be answered; typed-in paper sheets take what is on the sheet.
     enforce_required = True
+
+    class Meta:
+        def get_translations(self, form):
+            # WTForms' own messages, loaded once per language instead of once per request.
+            return wtforms_translations(str(get_locale() or "en"))
 
     submission_id = HiddenField()
     language = HiddenField()

@@ -15,21 +15,30 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import NotFound
 
 from app.accounts.access import Access, allow
 from app.accounts.models import Branch
 from app.accounts.services import branch_choices
+from app.database import read_until_writing, start_writing
 from app.extensions import csrf, db, limiter
 from app.privacy.models import ConsentMethod
 from app.surveys import bp
 from app.surveys.answer_forms import AnswerForm, PaperSheetForm, build_answer_form
+from app.surveys.form_cache import (
+    SUBMISSION_ID_PLACEHOLDER,
+    AnswerFormVersion,
+    PublicForm,
+    answer_form_version,
+    full_survey,
+    kept_page,
+    public_form_or_404,
+    with_new_submission_id,
+)
 from app.surveys.locale import use_interface_language
 from app.surveys.models import (
     Channel,
     KioskLink,
-    Question,
     Survey,
     SurveyStatus,
     is_right_to_left,
@@ -39,6 +48,7 @@ from app.surveys.responding import (
     DuplicateSubmission,
     SurveyClosed,
     accepts_responses,
+    insert_response,
     record_contact_consent,
     record_response,
     sheets_typed_today,
@@ -66,21 +76,6 @@ def _submit_limit() -> str:
     return current_app.config["PUBLIC_SUBMIT_RATE_LIMIT"]
 
 
-def survey_for_respondents_or_404(token: str, *, with_questions: bool = False) -> Survey:
-    """Return the form behind a public link; drafts and unknown tokens are not found.
-
-    `with_questions` loads its questions and their options with it, in two more queries, for
-    the pages that build the answer form: loading each question's options on first use cost
-    a query per question on every view and every submission (issue 8, P1)."""
-    query = sa.select(Survey).where(Survey.token == token)
-    if with_questions:
-        query = query.options(selectinload(Survey.questions).selectinload(Question.options))
-    survey = db.session.scalar(query)
-    if survey is None or survey.status == SurveyStatus.DRAFT:
-        raise NotFound()
-    return survey
-
-
 def respondent_language(survey: Survey) -> str:
     """Return the language the page asks for when the form offers it, else the form's default.
 
@@ -105,40 +100,87 @@ def _closed_page(page: dict):
     return render_template("surveys/public/closed.html", **page)
 
 
-def _answer(survey: Survey, page: dict, *, thanks_url: str, link: KioskLink | None = None):
-    """Show the answer form, or store what was sent and go to the thank-you page."""
-    form = build_answer_form(survey, page["language"])()
-    form.language.data = page["language"]
-    if form.is_submitted() and form.caught_a_bot():
+def _answer(form: PublicForm, language: str, endpoint: str, *, thanks_url: str,
+            link: KioskLink | None = None, **values):
+    """Show the blank answer form, or store what was sent and go to the thank-you page.
+
+    The blank page and the answer form class are kept per form version (app/surveys/
+    form_cache.py); the form's questions are loaded only to build them, or to show a page again
+    with the problems in what was sent.
+    """
+    kiosk = _kiosk_page(link, language, values) if link else {}
+
+    def page() -> dict:
+        return {**_public_page(full_survey(form), language, endpoint, **values), **kiosk}
+
+    if request.method != "POST":
+        def blank() -> str:
+            answer_form = answer_form_version(form, language).form_class()
+            answer_form.submission_id.data = SUBMISSION_ID_PLACEHOLDER
+            answer_form.language.data = language
+            return render_template("surveys/public/answer.html", form=answer_form,
+                                   kiosk_link=link, **page())
+
+        # Every input of the page is in its key (the kiosk timings too: tests shorten them).
+        key = ("answer", endpoint, language, tuple(sorted(values.items())),
+               tuple(sorted(kiosk.get("timings", {}).items())))
+        return with_new_submission_id(kept_page(form, key, blank))
+    use_interface_language(language)
+    version = answer_form_version(form, language)
+    answer_form = version.form_class()
+    answer_form.language.data = language
+    if answer_form.caught_a_bot():
         return redirect(thanks_url, 303)
-    if form.validate_on_submit():
+    if answer_form.validate():
+        start_writing()
         try:
-            _store(form, survey, page["language"], channel=Channel.KIOSK if link else Channel.WEB,
-                   branch=link.branch if link else None, kiosk_link=link)
+            _store_answers(answer_form, form, version, language,
+                           channel=Channel.KIOSK if link else Channel.WEB, link=link)
         except DuplicateSubmission:
             return redirect(thanks_url, 303)
         except ConflictingSubmission:
             db.session.rollback()
-            return render_template("surveys/public/conflict.html", **page), 409
+            return render_template("surveys/public/conflict.html", **page()), 409
         except SurveyClosed:
             db.session.rollback()
-            return _closed_page(page)
+            return _closed_page(page())
         db.session.commit()
         return redirect(thanks_url, 303)
-    return render_template("surveys/public/answer.html", form=form, kiosk_link=link, **page)
+    return render_template("surveys/public/answer.html", form=answer_form, kiosk_link=link,
+                           **page())
+
+
+def _store_answers(answer_form: AnswerForm, form: PublicForm, version: AnswerFormVersion,
+                   language: str, *, channel: str, link: KioskLink | None) -> None:
+    """Store a public or kiosk response, and the contact consent when the box was ticked.
+
+    The response is stored only if the form is still open as it is written: a form closed
+    while someone was answering takes nothing more."""
+    insert_response(form.id, version.rules, answer_form.answers(), channel=channel,
+                    language=language, submission_id=answer_form.submission_id.data,
+                    branch_id=link.branch_id if link else None,
+                    kiosk_link_id=link.id if link else None, while_open=True)
+    if answer_form.wants_contact():
+        _store_consent(answer_form, full_survey(form), language, channel=channel,
+                       branch=link.branch if link else None)
 
 
 def _store(form: AnswerForm, survey: Survey, language: str, *, channel: str,
            branch: Branch | None = None, **origin) -> None:
-    """Store the response and, apart from it, the contact consent when the box was ticked."""
+    """Store a typed-in paper sheet and, apart from it, the contact consent when ticked."""
     record_response(survey, form.answers(), channel=channel, language=language,
                     submission_id=form.submission_id.data, branch=branch, **origin)
     if form.wants_contact():
-        record_contact_consent(
-            survey, channel=form.contact_channel.data, value=form.contact_value.data,
-            wording=form.consent_wording(), language=language,
-            name=form.contact_name.data or "", branch=branch,
-            method=ConsentMethod.PAPER if channel == Channel.PAPER else ConsentMethod.ONLINE)
+        _store_consent(form, survey, language, channel=channel, branch=branch)
+
+
+def _store_consent(form: AnswerForm, survey: Survey, language: str, *, channel: str,
+                   branch: Branch | None) -> None:
+    record_contact_consent(
+        survey, channel=form.contact_channel.data, value=form.contact_value.data,
+        wording=form.consent_wording(), language=language,
+        name=form.contact_name.data or "", branch=branch,
+        method=ConsentMethod.PAPER if channel == Channel.PAPER else ConsentMethod.ONLINE)
 
 
 @bp.route("/s/<code>", defaults={"language": None})
@@ -158,21 +200,27 @@ def short_link(code: str, language: str | None):
 @limiter.limit(_submit_limit, methods=["POST"])
 @csrf.exempt
 def fill(token: str):
-    survey = survey_for_respondents_or_404(token, with_questions=True)
-    language = respondent_language(survey)
-    page = _public_page(survey, language, ".fill", token=token)
-    if not survey.is_open:
-        return _closed_page(page)
-    return _answer(survey, page, thanks_url=url_for(".thanks", token=token, lang=language))
+    read_until_writing()  # a sent page is checked first; the write lock is taken to store it
+    form = public_form_or_404(token)
+    language = respondent_language(form)
+    if not form.is_open:
+        return _closed_page(_public_page(full_survey(form), language, ".fill", token=token))
+    return _answer(form, language, ".fill", token=token,
+                   thanks_url=url_for(".thanks", token=token, lang=language))
 
 
 @bp.route("/f/<token>/thanks")
 @allow(Access.PUBLIC)
 def thanks(token: str):
-    survey = survey_for_respondents_or_404(token)
-    language = respondent_language(survey)
-    return render_template("surveys/public/thanks.html",
-                           **_public_page(survey, language, ".thanks", token=token))
+    form = public_form_or_404(token)
+    language = respondent_language(form)
+
+    def render() -> str:
+        survey = db.session.get(Survey, form.id)
+        return render_template("surveys/public/thanks.html",
+                               **_public_page(survey, language, ".thanks", token=token))
+
+    return kept_page(form, ("thanks", language), render)
 
 
 def _kiosk_link(token: str) -> KioskLink | None:
@@ -199,18 +247,24 @@ def _link_gone():
 @limiter.limit(_submit_limit, methods=["POST"])
 @csrf.exempt
 def kiosk(token: str):
+    read_until_writing()  # a sent page is checked first; the write lock is taken to store it
     link = _kiosk_link(token)
     if link is None:
         return _link_gone()
-    survey = link.survey
-    language = respondent_language(survey)
-    page = _public_page(survey, language, ".kiosk", token=token)
-    page.update(kiosk=True, timings=KIOSK_TIMINGS, reset_url=url_for(".kiosk", token=token),
-                is_default_language=language == survey.default_language)
-    if not survey.is_open:
-        return _for_kiosk(_closed_page(page))
+    form = PublicForm.of(link.survey)
+    language = respondent_language(form)
+    if not form.is_open:
+        page = _public_page(link.survey, language, ".kiosk", token=token)
+        return _for_kiosk(_closed_page({**page, **_kiosk_page(link, language, {"token": token})}))
     thanks_url = url_for(".kiosk_thanks", token=token, lang=language)
-    return _for_kiosk(_answer(survey, page, thanks_url=thanks_url, link=link))
+    return _for_kiosk(_answer(form, language, ".kiosk", thanks_url=thanks_url, link=link,
+                              token=token))
+
+
+def _kiosk_page(link: KioskLink, language: str, values: dict) -> dict:
+    """What a kiosk page adds: the timings of its reset and the address it resets to."""
+    return {"kiosk": True, "timings": KIOSK_TIMINGS, "reset_url": url_for(".kiosk", **values),
+            "is_default_language": language == link.survey.default_language}
 
 
 @bp.route("/kiosk/<token>/thanks")

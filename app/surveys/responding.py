@@ -8,9 +8,11 @@ date a `date`; ranking a `dict[int, int]` of option id to rank (1 = most importa
 """
 
 import calendar
+import functools
 import hashlib
 import json
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,18 +20,18 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 
 from app.accounts.models import Branch, User
 from app.extensions import db
 from app.privacy.models import ConsentMethod, ConsentPurpose, ConsentRecord, ContactChannel
-from app.records import library_today
+from app.records import library_today, utcnow
 from app.surveys.models import (
     Answer,
     Channel,
     KioskLink,
-    Question,
     QuestionKind,
+    ReviewStatus,
     Survey,
     SurveyPurpose,
     SurveyResponse,
@@ -51,9 +53,13 @@ class SurveyClosed(Exception):
 class DuplicateSubmission(Exception):
     """The same page was sent twice with the same answers: the first response stands."""
 
-    def __init__(self, response: SurveyResponse):
-        super().__init__(response.submission_id)
-        self.response = response
+    def __init__(self, response_id: int):
+        super().__init__(response_id)
+        self.response_id = response_id
+
+    @property
+    def response(self) -> SurveyResponse:
+        return db.session.get(SurveyResponse, self.response_id)
 
 
 class ConflictingSubmission(Exception):
@@ -81,32 +87,91 @@ def accepts_responses(survey: Survey, channel: str) -> bool:
     return survey.is_open
 
 
+@dataclass(frozen=True)
+class QuestionRule:
+    """What storing an answer needs to know of a question: its kind and its options."""
+
+    kind: str
+    option_ids: frozenset[int]
+
+
+def question_rules(survey: Survey) -> dict[int, QuestionRule]:
+    """Return, per active question id of `survey`, the rule its answers are stored by."""
+    return {question.id: QuestionRule(question.kind,
+                                      frozenset(option.id for option in question.options))
+            for question in survey.active_questions}
+
+
 def record_response(survey: Survey, answers: dict[int, Any], *, channel: str, language: str,
                     submission_id: str, branch: Branch | None = None,
                     kiosk_link: KioskLink | None = None,
                     transcribed_by: User | None = None) -> SurveyResponse:
     """Store one response with its answers, once per submission id. The caller commits."""
-    digest = answers_digest(answers)
-    existing = _response_with(submission_id)
-    if existing is not None:
-        raise _resubmission(existing, digest)
     if not accepts_responses(survey, channel):
+        existing = _stored_digest(submission_id)
+        if existing is not None:
+            raise _resubmission(*existing, answers_digest(answers))
         raise SurveyClosed(survey.id)
-    response = SurveyResponse(
-        survey=survey, submission_id=submission_id, answers_digest=digest, channel=channel,
-        language=language, branch=branch, kiosk_link_id=kiosk_link.id if kiosk_link else None,
-        transcribed_by=transcribed_by, answers=_answer_rows(survey, answers))
-    try:
-        with db.session.begin_nested():
-            db.session.add(response)
-            db.session.flush()
-    except IntegrityError:
-        # Two sends of one page raced past the check above; the unique id let one through.
-        existing = _response_with(submission_id)
-        if existing is None:
-            raise
-        raise _resubmission(existing, digest) from None
-    return response
+    response_id = insert_response(
+        survey.id, question_rules(survey), answers, channel=channel, language=language,
+        submission_id=submission_id, branch_id=branch.id if branch else None,
+        kiosk_link_id=kiosk_link.id if kiosk_link else None,
+        transcribed_by_id=transcribed_by.id if transcribed_by else None)
+    return db.session.get(SurveyResponse, response_id)
+
+
+def insert_response(survey_id: int, rules: dict[int, QuestionRule], answers: dict[int, Any], *,
+                    channel: str, language: str, submission_id: str,
+                    branch_id: int | None = None, kiosk_link_id: int | None = None,
+                    transcribed_by_id: int | None = None, while_open: bool = False) -> int:
+    """Insert one response and its answer rows; return its id. The caller commits.
+
+    The response goes in with one statement that stores it once per submission id (ON
+    CONFLICT DO NOTHING), and with `while_open` only if the form is open at that moment; the
+    answers follow in one executemany. No ORM objects: every public and kiosk submission takes
+    this path (issue 8, P1). The same id sent twice raises DuplicateSubmission, or
+    ConflictingSubmission when the answers differ; a form that is not open raises SurveyClosed.
+    """
+    digest = answers_digest(answers)
+    rows = answer_values(rules, answers)
+    values = {"survey_id": survey_id, "submission_id": submission_id, "answers_digest": digest,
+              "channel": channel, "language": language, "branch_id": branch_id,
+              "kiosk_link_id": kiosk_link_id, "transcribed_by_id": transcribed_by_id,
+              "submitted_at": utcnow(), "review_status": ReviewStatus.NEW.value}
+    insert = _insert_once(db.session.get_bind().dialect.name, while_open=while_open)
+    response_id = db.session.execute(insert, values).scalar()
+    if response_id is None:
+        existing = _stored_digest(submission_id)
+        if existing is not None:
+            raise _resubmission(*existing, digest)
+        raise SurveyClosed(survey_id)
+    if rows:
+        db.session.execute(sa.insert(Answer.__table__),
+                           [dict(row, response_id=response_id) for row in rows])
+    return response_id
+
+
+#: The columns insert_response() gives a response, in order.
+RESPONSE_COLUMNS = ("survey_id", "submission_id", "answers_digest", "channel", "language",
+                    "branch_id", "kiosk_link_id", "transcribed_by_id", "submitted_at",
+                    "review_status")
+
+
+@functools.cache
+def _insert_once(dialect: str, *, while_open: bool) -> sa.Insert:
+    """INSERT ... SELECT :values [WHERE the form is open] ON CONFLICT (submission_id) DO NOTHING
+    RETURNING id, built once per database kind (the values are bound when it runs)."""
+    table = SurveyResponse.__table__
+    source = sa.select(*(sa.bindparam(name, type_=table.c[name].type).label(name)
+                         for name in RESPONSE_COLUMNS))
+    # SQLite needs a WHERE in an INSERT ... SELECT ... ON CONFLICT, or it reads ON as a join.
+    source = source.where(sa.exists().where(Survey.id == sa.bindparam("survey_id"),
+                                            Survey.status == SurveyStatus.OPEN.value)
+                          if while_open else sa.true())
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (insert(table).from_select(list(RESPONSE_COLUMNS), source)
+            .on_conflict_do_nothing(index_elements=[table.c.submission_id])
+            .returning(table.c.id))
 
 
 def normalise_contact(channel: str, value: str) -> str:
@@ -166,42 +231,53 @@ def sheets_typed_today(survey: Survey, person: User) -> int:
             SurveyResponse.submitted_at >= _start_of_today()))
 
 
-def _response_with(submission_id: str) -> SurveyResponse | None:
-    return db.session.scalar(
-        sa.select(SurveyResponse).where(SurveyResponse.submission_id == submission_id))
+def _stored_digest(submission_id: str) -> tuple[int, str] | None:
+    """Return the id and answers digest of the response stored with `submission_id`."""
+    row = db.session.execute(
+        sa.select(SurveyResponse.id, SurveyResponse.answers_digest).where(
+            SurveyResponse.submission_id == submission_id)).one_or_none()
+    return None if row is None else (row.id, row.answers_digest)
 
 
-def _resubmission(existing: SurveyResponse, digest: str) -> Exception:
-    if existing.answers_digest == digest:
-        return DuplicateSubmission(existing)
-    return ConflictingSubmission(existing.submission_id)
+def _resubmission(response_id: int, stored_digest: str, digest: str) -> Exception:
+    if stored_digest == digest:
+        return DuplicateSubmission(response_id)
+    return ConflictingSubmission(response_id)
 
 
-def _answer_rows(survey: Survey, answers: dict[int, Any]) -> list[Answer]:
-    questions = {question.id: question for question in survey.active_questions}
+def answer_values(rules: dict[int, QuestionRule], answers: dict[int, Any]) -> list[dict]:
+    """Return the answer rows (column values, without response_id) of normalised `answers`.
+
+    Raises ValueError for a question or option that is not on the form.
+    """
     rows = []
     for question_id, value in answers.items():
-        question = questions.get(question_id)
-        if question is None:
-            raise ValueError(f"Question {question_id} is not on form {survey.id}.")
-        rows.extend(_rows_for(question, value))
+        rule = rules.get(question_id)
+        if rule is None:
+            raise ValueError(f"Question {question_id} is not an active question of this form.")
+        rows.extend(dict(ANSWER_COLUMNS, question_id=question_id, **columns)
+                    for columns in _values_for(question_id, rule, value))
     return rows
 
 
-def _rows_for(question: Question, value: Any) -> list[Answer]:
-    kind = question.kind
+#: Every answer row names all its columns, so one executemany sends them together.
+ANSWER_COLUMNS = {"option_id": None, "rank": None, "text_value": None, "number_value": None,
+                  "date_value": None}
+
+
+def _values_for(question_id: int, rule: QuestionRule, value: Any) -> list[dict]:
+    kind = rule.kind
     if kind in TEXT_KINDS:
-        return [Answer(question=question, text_value=value)]
+        return [{"text_value": value}]
     if kind in (QuestionKind.RATING, QuestionKind.NUMBER):
-        return [Answer(question=question, number_value=float(value))]
+        return [{"number_value": float(value)}]
     if kind == QuestionKind.DATE:
-        return [Answer(question=question, date_value=value)]
-    options = {option.id for option in question.options}
+        return [{"date_value": value}]
     chosen = {value: None} if kind in ONE_OPTION_KINDS else (
         dict(value) if kind == QuestionKind.RANKING else dict.fromkeys(value))
-    if not set(chosen) <= options:
-        raise ValueError(f"Not an option of question {question.id}: {sorted(chosen)}")
-    return [Answer(question=question, option_id=option_id, rank=rank)
+    if not set(chosen) <= rule.option_ids:
+        raise ValueError(f"Not an option of question {question_id}: {sorted(chosen)}")
+    return [{"option_id": option_id, "rank": rank}
             for option_id, rank in sorted(chosen.items(), key=lambda item: (item[1] or 0, item[0]))]
 
 

@@ -247,7 +247,7 @@ def _by_source(filters: HeardFilters, audience: Audience) -> list[tuple[str, Tal
                      else_="conversation").label("family")
     counts = dict(db.session.execute(
         sa.select(family, _distinct_sources()).where(*filters.conditions()).group_by("family")
-    ).tuples().all())
+    ).all())
     return [(label, Tally.of(counts.get(key, 0), audience)) for key, label in SOURCE_FAMILIES]
 
 

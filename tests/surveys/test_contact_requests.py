@@ -2,13 +2,14 @@
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
 from app.privacy.models import ConsentRecord
+from app.records import library_today
 
 
 @pytest.fixture
@@ -24,7 +25,7 @@ def make_consent(survey):
         fields.setdefault("language", "es")
         fields.setdefault("channel", "phone")
         fields.setdefault("contact_value", "613-555-0142")
-        fields.setdefault("expires_on", date.today() + timedelta(days=90))
+        fields.setdefault("expires_on", library_today() + timedelta(days=90))
         record = ConsentRecord(survey_id=survey.id, **fields)
         db.session.add(record)
         db.session.commit()
@@ -39,7 +40,7 @@ def _page(client, survey) -> str:
 
 def test_staff_see_who_asked_to_be_contacted_and_until_when(staff_client, survey, make_consent):
     make_consent(name="Layla")
-    make_consent(name="Old request", expires_on=date.today() - timedelta(days=1))
+    make_consent(name="Old request", expires_on=library_today() - timedelta(days=1))
     page = _page(staff_client, survey)
     assert "Layla" in page and "613-555-0142" in page and "May contact until" in page
     assert "Old request" in page and "Expired" in page
@@ -68,7 +69,7 @@ def test_withdrawing_a_request_of_another_form_is_404(staff_client, survey, make
 def test_admins_download_only_those_who_may_still_be_contacted(admin_client, survey,
                                                                make_consent):
     make_consent(name="Layla", contact_value="=HYPERLINK(\"http://x\")")
-    make_consent(name="Expired", expires_on=date.today() - timedelta(days=1))
+    make_consent(name="Expired", expires_on=library_today() - timedelta(days=1))
     withdrawn = make_consent(name="Withdrawn")
     withdrawn.withdraw()
     db.session.commit()

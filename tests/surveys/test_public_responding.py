@@ -9,7 +9,6 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.privacy.models import ConsentRecord
 from app.records import library_today
-from app.surveys import responding
 from app.surveys.responding import (
     ConflictingSubmission,
     DuplicateSubmission,
@@ -17,7 +16,9 @@ from app.surveys.responding import (
     SurveyClosed,
     add_months,
     answers_digest,
+    insert_response,
     normalise_contact,
+    question_rules,
     record_contact_consent,
     record_response,
 )
@@ -68,23 +69,21 @@ def test_the_same_submission_twice_is_a_duplicate_and_with_other_answers_a_confl
     assert len(responses()) == 1
 
 
-def test_a_race_past_the_check_is_caught_by_the_unique_submission_id(make_survey, monkeypatch):
+def test_a_public_answer_is_stored_only_while_the_form_is_open_as_it_is_written(make_survey):
     survey = make_survey()
-    record_response(survey, _answers(survey), channel="web", language="en",
-                    submission_id="c" * 24)
-    looked_up = []
-    real_lookup = responding._response_with
-
-    def blind_first_time(submission: str):
-        looked_up.append(submission)
-        return None if len(looked_up) == 1 else real_lookup(submission)
-
-    monkeypatch.setattr(responding, "_response_with", blind_first_time)
-    with pytest.raises(DuplicateSubmission):
-        record_response(survey, _answers(survey), channel="kiosk", language="en",
-                        submission_id="c" * 24)
-    assert len(looked_up) == 2
-    assert [response.channel for response in responses()] == ["web"]
+    rules = question_rules(survey)
+    first = insert_response(survey.id, rules, _answers(survey), channel="web", language="en",
+                            submission_id="c" * 24, while_open=True)
+    survey.close()
+    db.session.flush()
+    with pytest.raises(SurveyClosed):
+        insert_response(survey.id, rules, _answers(survey), channel="web", language="en",
+                        submission_id="g" * 24, while_open=True)
+    with pytest.raises(DuplicateSubmission) as again:  # the first one's resend is still thanked
+        insert_response(survey.id, rules, _answers(survey), channel="web", language="en",
+                        submission_id="c" * 24, while_open=True)
+    assert again.value.response_id == first
+    assert [response.submission_id for response in responses()] == ["c" * 24]
 
 
 def test_closed_and_draft_forms_take_no_responses_but_paper_sheets_still_count_when_closed(
