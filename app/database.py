@@ -3,15 +3,20 @@
 On SQLite, a request that may write (any method but GET, HEAD and OPTIONS) opens its
 transaction with BEGIN IMMEDIATE: it takes the write lock at the start and waits its turn
 instead of reading first and failing with "database is locked" when another writer got there
-between its read and its write. Within one process, writers also queue on a lock of our own:
-SQLite's busy handler polls, and under a steady stream of writes an unlucky request can miss
-every poll until its timeout, where a queue lets each one through in turn. Reads keep a plain
-BEGIN and never wait for writers under WAL. PostgreSQL needs none of this: its row locks and
-unique constraints serialise writers.
+between its read and its write. Writers also line up in a queue of our own (`WriterQueue`):
+threads of one process on a lock, the processes of one machine (gunicorn's workers) on a lock
+file beside the database. SQLite's busy handler sleeps 1, 2, 5, 10 ms and more between tries,
+so under a steady stream of writes a waiting worker sleeps through the moment the lock came
+free, or misses every try until its timeout; the queue lets the next writer in as soon as the
+last lets go. Reads keep a plain BEGIN and never wait for writers under WAL. PostgreSQL needs
+none of this: its row locks and unique constraints serialise writers.
 """
 
+import fcntl
+import os
 import sqlite3
 import threading
+import time
 
 from flask import Flask, g, has_request_context, request
 from sqlalchemy import event, exc
@@ -25,11 +30,63 @@ HOLDS_WRITE_LOCK = "groundwork_holds_write_lock"
 READS_UNTIL_WRITING = "groundwork_reads_until_writing"
 
 
+class WriterQueue:
+    """Writers of one SQLite database, one at a time: threads on a lock, then processes on an
+    flock of `lock_path` (none for an in-memory database, which one process alone can open)."""
+
+    #: Longest pause between two tries for the lock file, in seconds.
+    LONGEST_PAUSE = 0.001
+
+    def __init__(self, lock_path: str | None):
+        self.lock_path = lock_path
+        self._threads = threading.Lock()
+        self._file: int | None = None
+        self._pid = 0
+
+    def acquire(self, timeout: float) -> bool:
+        """Wait up to `timeout` seconds for this writer's turn; return whether it came."""
+        deadline = time.monotonic() + timeout
+        if not self._threads.acquire(timeout=timeout):
+            return False
+        if self.lock_path is None:
+            return True
+        handle, pause = self._lock_file(), 0.0001
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    self._threads.release()
+                    return False
+                time.sleep(pause)
+                pause = min(pause * 2, self.LONGEST_PAUSE)
+
+    def release(self) -> None:
+        if self.lock_path is not None and self._file is not None:
+            fcntl.flock(self._file, fcntl.LOCK_UN)
+        self._threads.release()
+
+    def _lock_file(self) -> int:
+        # Opened in each process (gunicorn forks after loading the app): a file opened before
+        # the fork would be one lock shared by every worker.
+        if self._file is None or self._pid != os.getpid():
+            self._file = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+            self._pid = os.getpid()
+        return self._file
+
+
 def configure_connections(app: Flask) -> None:
     """Set WAL, foreign keys and a busy timeout on each new SQLite connection, and queue
     writing requests."""
+    with app.app_context():
+        engine: Engine = db.engine
+    if engine.dialect.name != "sqlite":
+        return
     timeout_ms = app.config["SQLITE_BUSY_TIMEOUT_MS"]
-    writers = threading.Lock()
+    database = engine.url.database
+    in_memory = not database or database == ":memory:" or database.startswith("file:")
+    writers = WriterQueue(None if in_memory else f"{database}-writers")
 
     def on_connect(dbapi_connection, _record) -> None:
         if not isinstance(dbapi_connection, sqlite3.Connection):
@@ -67,14 +124,11 @@ def configure_connections(app: Flask) -> None:
         if record is not None and record.info.pop(HOLDS_WRITE_LOCK, False):
             writers.release()
 
-    with app.app_context():
-        engine: Engine = db.engine
-        if engine.dialect.name == "sqlite":
-            event.listen(engine, "connect", on_connect)
-            event.listen(engine, "begin", on_begin)
-            event.listen(engine, "commit", release)
-            event.listen(engine, "rollback", release)
-            event.listen(engine, "checkin", release_on_checkin)
+    event.listen(engine, "connect", on_connect)
+    event.listen(engine, "begin", on_begin)
+    event.listen(engine, "commit", release)
+    event.listen(engine, "rollback", release)
+    event.listen(engine, "checkin", release_on_checkin)
 
 
 def writes_expected() -> bool:

@@ -1,5 +1,8 @@
 """The database connection: PostgreSQL connections that the server dropped are replaced."""
 
+import multiprocessing
+import time
+
 import pytest
 import sqlalchemy as sa
 
@@ -68,3 +71,33 @@ def test_a_request_that_reads_until_writing_reads_while_another_writes(file_app,
         other_writer.execute("COMMIT")
         db.session.execute(sa.text("DELETE FROM surveys"))
         db.session.commit()
+
+
+def _hold_the_queue(lock_path: str, seconds: float, holding) -> None:
+    from app.database import WriterQueue
+
+    queue = WriterQueue(lock_path)
+    assert queue.acquire(timeout=5)
+    holding.set()
+    time.sleep(seconds)
+    queue.release()
+
+
+def test_writers_of_two_processes_take_turns_on_the_lock_file(tmp_path):
+    from app.database import WriterQueue
+
+    lock_path = str(tmp_path / "db.sqlite-writers")
+    holding = multiprocessing.get_context("fork").Event()
+    other = multiprocessing.get_context("fork").Process(
+        target=_hold_the_queue, args=(lock_path, 0.5, holding))
+    other.start()
+    try:
+        assert holding.wait(5)
+        queue = WriterQueue(lock_path)
+        assert not queue.acquire(timeout=0.05)  # the other process has its turn
+        began = time.monotonic()
+        assert queue.acquire(timeout=5)  # and lets go after half a second
+        assert time.monotonic() - began < 0.5
+        queue.release()
+    finally:
+        other.join(5)
