@@ -49,7 +49,7 @@ from bench.bare_app import create_table  # noqa: E402
 
 #: Transactions per run: Groundwork's servers, and the bare baseline (several times faster, so
 #: it runs more of them to last long enough to measure; the figures are rates, not totals).
-TRANSACTIONS = harness.scale(120, 16)
+TRANSACTIONS = harness.scale(300, 16)
 BARE_TRANSACTIONS = harness.scale(1000, 100)
 THREADS = 8
 DOUBLE_SEND_EVERY = 20

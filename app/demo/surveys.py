@@ -7,17 +7,16 @@ bulk inserts, so loading the demo stays quick.
 
 import random
 from collections.abc import Callable
-from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
 
 from app.accounts.models import Branch, User
 from app.community.models import FocusCommunity
 from app.demo import riverbend
 from app.extensions import db
 from app.privacy.models import ConsentRecord
+from app.records import library_day_start, library_today
 from app.surveys.building import FIXED_LABELS
 from app.surveys.models import (
     Answer,
@@ -184,7 +183,7 @@ def add_demo_survey(branches: dict[str, Branch], people: dict[str, User],
                     communities: dict[str, FocusCommunity]) -> Survey:
     """Add the demo form with its kiosks, responses and a few contact consents. Flushes."""
     rng = random.Random(SEED)
-    today = _library_today_start()
+    today = library_day_start(library_today())
     survey = _build_survey(people[riverbend.AMIRA], communities[riverbend.EASTGATE_FAMILIES],
                            opened=today - timedelta(days=DAYS + 3))
     survey.kiosk_links = [KioskLink(branch=branches[name], label=label,
@@ -334,9 +333,3 @@ def _consent(survey: Survey, branches: dict[str, Branch], consent: tuple, *,
 
 def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
-
-
-def _library_today_start() -> datetime:
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
-    return datetime.combine(datetime.now(zone).date(), time(0), tzinfo=zone)
-

@@ -16,6 +16,7 @@ from app.privacy.models import ConsentRecord, ContactChannel
 from app.records import library_today
 from app.surveys.exports import neutralise
 from app.surveys.models import Survey
+from app.templating import local_time
 
 
 class ConsentNotFound(LookupError):
@@ -70,5 +71,5 @@ def contact_list_csv(survey: Survey) -> str:
         writer.writerow([neutralise(value) for value in (
             record.name, ContactChannel(record.channel).label, record.contact_value,
             language_name(record.language), record.purpose_label,
-            record.given_at.date().isoformat(), record.expires_on.isoformat())])
+            local_time(record.given_at).date().isoformat(), record.expires_on.isoformat())])
     return "\ufeff" + out.getvalue()

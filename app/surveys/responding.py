@@ -13,19 +13,17 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.accounts.models import Branch, User
 from app.extensions import db
 from app.privacy.models import ConsentMethod, ConsentPurpose, ConsentRecord, ContactChannel
-from app.records import library_today, utcnow
+from app.records import library_day_start, library_today, utcnow
 from app.surveys.models import (
     Answer,
     Channel,
@@ -201,7 +199,7 @@ def record_contact_consent(survey: Survey, *, channel: str, value: str, wording:
         purpose=consent_purpose(survey), wording=wording, language=language, method=method,
         name=" ".join(name.split())[:120], channel=channel,
         contact_value=normalise_contact(channel, value), survey_id=survey.id,
-        branch_id=branch.id if branch else None, given_at=_start_of_today(),
+        branch_id=branch.id if branch else None, given_at=library_day_start(library_today()),
         expires_on=add_months(library_today(), survey.consent_months))
     db.session.add(record)
     db.session.flush()
@@ -228,7 +226,7 @@ def sheets_typed_today(survey: Survey, person: User) -> int:
         sa.select(sa.func.count(SurveyResponse.id)).where(
             SurveyResponse.survey_id == survey.id, SurveyResponse.transcribed_by_id == person.id,
             SurveyResponse.channel == Channel.PAPER,
-            SurveyResponse.submitted_at >= _start_of_today()))
+            SurveyResponse.submitted_at >= library_day_start(library_today())))
 
 
 def _stored_digest(submission_id: str) -> tuple[int, str] | None:
@@ -291,8 +289,3 @@ def _plain(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
-
-
-def _start_of_today() -> datetime:
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
-    return datetime.combine(library_today(), time(0), tzinfo=zone)

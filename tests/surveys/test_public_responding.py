@@ -22,6 +22,7 @@ from app.surveys.responding import (
     record_contact_consent,
     record_response,
 )
+from app.templating import local_time
 from tests.surveys.filling import active_question, good_answers, option_of, responses, submission_id
 
 pytestmark = pytest.mark.usefixtures("public_app")
@@ -140,7 +141,8 @@ def test_a_consent_record_names_the_form_never_the_response(make_survey):
                                     wording="You may contact me", language="en", name=" Rosa ")
     assert (record.survey_id, record.name, record.purpose) == (survey.id, "Rosa", "form_follow_up")
     assert record.expires_on == add_months(library_today(), 6)
-    assert record.given_at.hour == 0 and record.given_at.minute == 0
+    given = local_time(record.given_at)  # the library's midnight: the day, never the moment
+    assert (given.date(), given.hour, given.minute) == (library_today(), 0, 0)
     referenced = {key.column.table.name for key in ConsentRecord.__table__.foreign_keys}
     assert "survey_responses" not in referenced and "answers" not in referenced
 
