@@ -31,7 +31,9 @@ class PersonRecordsForm(FlaskForm):
 
     records = MultiCheckboxField("Records that belong to this person",
                                  [InputRequired("Choose at least one record.")],
-                                 description="Untick any record that is someone else's.")
+                                 description="Tick each record that is this person's. None is "
+                                             "ticked at first: a search can also find other "
+                                             "people who share a number or a name.")
     q = HiddenField(filters=[strip])
     #: Set on the confirmation page: the admin has read what will change.
     confirmed = HiddenField(default="")

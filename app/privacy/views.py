@@ -28,8 +28,8 @@ def index():
     """Show the retention settings and what falls due, and search for one person's records."""
     search = PersonSearchForm(request.args)
     found = find_person(search.q.data) if search.q.data and search.validate() else []
+    # Nothing is ticked at first: the admin picks the person's own records from what matched.
     form = _records_form(found, term=search.q.data or "")
-    form.records.data = [item.ref for item in found]
     return render_template("privacy/index.html", schedule=plan_retention(), command=COMMAND,
                            search=search, found=found, form=form)
 

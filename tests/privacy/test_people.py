@@ -75,6 +75,7 @@ def test_the_search_page_lists_her_records_and_not_another_persons(person, admin
     assert "Contact on the community map" in page and "Tenant organiser" in page
     assert "Member of the action group “Homework help group”" in page
     assert "Bartholomew" not in page
+    assert 'name="records"' in page and " checked" not in page  # the admin ticks, not the search
 
 
 def test_the_export_holds_her_records_and_nothing_of_another_person(person, admin_client):
