@@ -37,8 +37,6 @@ class Defaults:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     #: Milliseconds a SQLite writer waits for another writer before giving up.
     SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "10000"))
-    #: Megabytes of a SQLite file read through a memory map shared by the workers (0: none).
-    SQLITE_MMAP_MB = int(os.environ.get("SQLITE_MMAP_MB", "64"))
 
     LIBRARY_NAME = os.environ.get("LIBRARY_NAME", "Our Public Library")
     #: Paper size for printed documents: "letter" or "A4".

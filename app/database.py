@@ -84,7 +84,6 @@ def configure_connections(app: Flask) -> None:
     if engine.dialect.name != "sqlite":
         return
     timeout_ms = app.config["SQLITE_BUSY_TIMEOUT_MS"]
-    mmap_bytes = app.config["SQLITE_MMAP_MB"] * 1024 * 1024
     database = engine.url.database
     in_memory = not database or database == ":memory:" or database.startswith("file:")
     writers = WriterQueue(None if in_memory else f"{database}-writers")
@@ -100,10 +99,6 @@ def configure_connections(app: Flask) -> None:
         # WAL lets readers carry on while one writer writes; in-memory databases keep "memory".
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        # Reads through a memory map of the file's first pages: when another worker has
-        # written, this connection reads the changed pages from the shared map instead of
-        # reading each one again into its own cache (P2: four workers on one file).
-        cursor.execute(f"PRAGMA mmap_size={int(mmap_bytes)}")
         cursor.close()
 
     def on_begin(connection: Connection) -> None:
