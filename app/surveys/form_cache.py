@@ -55,7 +55,8 @@ class PublicForm:
                Survey.languages, Survey.updated_at)
 
     @classmethod
-    def of(cls, survey: Survey) -> "PublicForm":
+    def of(cls, survey: Survey | sa.Row) -> "PublicForm":
+        """Return the form as read from a loaded Survey or from a row of COLUMNS."""
         return cls(survey.id, survey.token, survey.status, survey.default_language,
                    tuple(survey.languages or ()), survey.updated_at)
 
@@ -78,8 +79,7 @@ def public_form_or_404(token: str) -> PublicForm:
     row = db.session.execute(_form_by_token(), {"token": token}).one_or_none()
     if row is None or row.status == SurveyStatus.DRAFT:
         raise NotFound()
-    return PublicForm(row.id, row.token, row.status, row.default_language,
-                      tuple(row.languages or ()), row.updated_at)
+    return PublicForm.of(row)
 
 
 @functools.cache
