@@ -1,8 +1,12 @@
 """What the public form pages keep between requests, so that a busy form answers quickly.
 
-Every public request reads one row of its form (`PublicForm`: id, status, languages and the
-time it last changed). Everything built from the questions is kept per process, keyed by that
-time: the answer form class with the rules its answers are stored by, and the blank page in
+Every public request needs one row of its form (`PublicForm`: id, status, languages and the
+time it last changed). A process reads that row at most once a second per form
+(`FORM_ROW_SECONDS`) and answers from the row it read in between; a change saved in the same
+process is seen at once, a change saved on another host within that second. Storing answers
+never trusts the kept row: the response is written only if the form is open as it is written.
+Everything built from the questions is kept per process, keyed by the time the form last
+changed: the answer form class with the rules its answers are stored by, and the blank page in
 each language, rendered once with a placeholder where each visitor's submission id goes
 (issue 8, P1). An edit to the form, its questions or their options moves the form's
 `updated_at` (see `touch_changed_forms`), so the next request builds afresh; on several hosts
@@ -13,6 +17,7 @@ date questions offer dates relative to the library's today.
 import functools
 import secrets
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -20,7 +25,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session, selectinload
 from werkzeug.exceptions import NotFound
@@ -33,6 +38,8 @@ from app.surveys.responding import QuestionRule, question_rules
 
 #: Forms, languages and pages kept per process; the oldest used goes first.
 KEPT_ENTRIES = 256
+#: How long a process answers public pages from the form row it last read, in seconds.
+FORM_ROW_SECONDS = 1.0
 #: Stands in a kept page where each visitor's own submission id goes. Random per process, so
 #: no text a form's author types can contain it.
 SUBMISSION_ID_PLACEHOLDER = secrets.token_urlsafe(24)
@@ -75,11 +82,34 @@ class PublicForm:
 def public_form_or_404(token: str) -> PublicForm:
     """Return the form behind a public link; drafts and unknown tokens are not found.
 
-    The statement is built once: this runs on every public request."""
+    This runs on every public request: the row is read again once it is FORM_ROW_SECONDS
+    old, or at once after this process saved a change to any form (`forget_form_rows`).
+    Drafts and unknown tokens are never kept, so a form opens the moment it is published."""
+    rows = _form_rows()
+    kept_row = rows.get(token)
+    now = time.monotonic()
+    if kept_row is not None and now - kept_row[1] < FORM_ROW_SECONDS:
+        return kept_row[0]
     row = db.session.execute(_form_by_token(), {"token": token}).one_or_none()
     if row is None or row.status == SurveyStatus.DRAFT:
+        rows.pop(token, None)
         raise NotFound()
-    return PublicForm.of(row)
+    form = PublicForm.of(row)
+    if len(rows) >= KEPT_ENTRIES:
+        rows.clear()
+    rows[token] = (form, now)
+    return form
+
+
+def _form_rows() -> dict[str, tuple[PublicForm, float]]:
+    """This app's form rows by token, with the monotonic time each was read."""
+    return current_app.extensions.setdefault("groundwork_form_rows", {})
+
+
+def forget_form_rows() -> None:
+    """Make this process read every form row afresh on its next public request."""
+    if has_app_context():
+        _form_rows().clear()
 
 
 @functools.cache
@@ -153,16 +183,24 @@ def with_new_submission_id(page: str) -> str:
     return page.replace(SUBMISSION_ID_PLACEHOLDER, secrets.token_urlsafe(24))
 
 
+#: Set in a session's info when a flush wrote a form; its commit then forgets the kept rows.
+FORMS_CHANGED = "groundwork_forms_changed"
+
+
 @event.listens_for(Session, "before_flush")
 def touch_changed_forms(session: Session, _context, _instances) -> None:
     """Move `updated_at` of every form whose questions or options change in this flush, so the
-    public pages stop using what they built from the old ones."""
+    public pages stop using what they built from the old ones; and note that forms changed,
+    so the commit makes this process read their rows again."""
     survey_ids: set[int] = set()
+    changed = [record for record in (*session.new, *session.dirty, *session.deleted)
+               if isinstance(record, Survey | Question | QuestionOption)
+               and (record not in session.dirty or session.is_modified(record))]
+    if changed:
+        session.info[FORMS_CHANGED] = True
     with session.no_autoflush:
-        for record in (*session.new, *session.dirty, *session.deleted):
-            if not isinstance(record, Question | QuestionOption):
-                continue
-            if record in session.dirty and not session.is_modified(record):
+        for record in changed:
+            if isinstance(record, Survey):
                 continue
             survey_id = _survey_id_of(session, record)
             if survey_id is not None:
@@ -171,6 +209,14 @@ def touch_changed_forms(session: Session, _context, _instances) -> None:
             survey = session.get(Survey, survey_id)
             if survey is not None and survey not in session.deleted:
                 survey.updated_at = utcnow()
+
+
+@event.listens_for(Session, "after_commit")
+def forget_rows_of_changed_forms(session: Session) -> None:
+    # A flush later rolled back leaves the mark: the next commit then forgets once too often,
+    # which costs one read.
+    if session.info.pop(FORMS_CHANGED, False):
+        forget_form_rows()
 
 
 def _survey_id_of(session: Session, record: Question | QuestionOption) -> int | None:

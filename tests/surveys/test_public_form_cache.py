@@ -5,10 +5,12 @@ form, its questions or their options shows on the very next page."""
 from datetime import date, timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from app.extensions import db
+from app.surveys import form_cache
 from app.surveys.form_cache import SUBMISSION_ID_PLACEHOLDER, Kept, PublicForm
-from app.surveys.models import KioskLink, QuestionOption
+from app.surveys.models import KioskLink, QuestionOption, Survey
 from tests.surveys.conftest import question
 from tests.surveys.filling import active_question, good_answers, responses, submission_id
 
@@ -107,6 +109,74 @@ def test_a_form_closed_after_its_page_was_kept_takes_no_more_answers(client, mak
                                                    **good_answers(survey)})
     assert sent.status_code == 200 and "closed" in sent.text.lower()
     assert responses() == []
+
+
+def _saved_on_another_host(survey: Survey, **values) -> None:
+    """Change the form's row as another host would: without this process's session knowing."""
+    db.session.execute(sa.update(Survey).where(Survey.id == survey.id).values(**values),
+                       execution_options={"synchronize_session": False})
+    db.session.commit()
+
+
+class Clock:
+    """Stands in for time.monotonic in the form cache, moved on by hand."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    clock = Clock()
+    monkeypatch.setattr(form_cache.time, "monotonic", clock)
+    return clock
+
+
+def test_a_form_closed_on_another_host_shows_closed_within_the_kept_row_s_lifetime(
+        client, make_survey, clock):
+    survey = make_survey()
+    db.session.commit()  # saved before anyone opens it
+    assert "closed" not in _page(client, survey).lower()
+    _saved_on_another_host(survey, status="closed")
+    clock.now += form_cache.FORM_ROW_SECONDS / 2
+    assert "closed" not in _page(client, survey).lower()  # the row this process read is kept
+    clock.now += form_cache.FORM_ROW_SECONDS
+    assert "closed" in _page(client, survey).lower()
+
+
+def test_answers_sent_to_a_form_closed_on_another_host_are_not_stored_even_while_its_row_is_kept(
+        client, make_survey, clock):
+    survey = make_survey()
+    db.session.commit()
+    sid = submission_id(client.get(f"/f/{survey.token}").data)
+    _saved_on_another_host(survey, status="closed")
+    sent = client.post(f"/f/{survey.token}", data={"submission_id": sid, "language": "en",
+                                                   **good_answers(survey)})
+    assert sent.status_code == 200 and "closed" in sent.text.lower()
+    assert responses() == []
+
+
+def test_a_form_published_on_another_host_opens_at_once_and_unknown_links_are_not_kept(
+        client, make_survey, clock):
+    survey = make_survey(status="draft")
+    assert client.get(f"/f/{survey.token}").status_code == 404
+    _saved_on_another_host(survey, status="open")
+    assert client.get(f"/f/{survey.token}").status_code == 200
+    assert client.get("/f/no-such-form").status_code == 404
+    assert "no-such-form" not in form_cache._form_rows()
+
+
+def test_a_form_taken_back_to_draft_here_is_gone_on_the_next_request(client, make_survey,
+                                                                      clock):
+    survey = make_survey()
+    assert client.get(f"/f/{survey.token}/thanks").status_code == 200
+    survey.status = "draft"
+    db.session.commit()
+    assert client.get(f"/f/{survey.token}/thanks").status_code == 404
+    assert client.get(f"/f/{survey.token}").status_code == 404
 
 
 def test_a_changed_thank_you_shows_on_the_next_thank_you_page(client, make_survey):

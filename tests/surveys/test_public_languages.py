@@ -3,6 +3,8 @@ the catalogues (error messages included), right to left for Arabic, and a fallba
 
 import pytest
 
+from app.extensions import db
+
 from tests.surveys.conftest import question
 from tests.surveys.filling import name_of, submission_id
 
@@ -107,6 +109,7 @@ def test_the_closed_and_thank_you_pages_speak_the_language_too(client, make_surv
     thanks = client.get(f"/f/{survey.token}/thanks?lang=ar").text
     assert "شكرا لك." in thanks and '<html lang="ar" dir="rtl">' in thanks
     survey.status = "closed"
+    db.session.commit()
     closed = client.get(f"/f/{survey.token}?lang=es").text
     assert "Este formulario está cerrado" in closed
 
