@@ -156,5 +156,5 @@ def start_writing() -> None:
     the request read stay as they are; loaded records are read again, inside the write, when
     next used.
     """
-    if g.pop(READS_UNTIL_WRITING, False):
+    if g.pop(READS_UNTIL_WRITING, False) and db.session().in_transaction():
         db.session.commit()

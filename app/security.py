@@ -10,17 +10,27 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; "
                            "frame-ancestors 'none'")
 
 
+#: Headers every response carries unless its view set its own, with their names in lower case.
+HEADERS = tuple((name.lower(), name, value) for name, value in (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin")))
+#: Pages hold personal details and community voices: keep them out of shared caches.
+NO_STORE = ("cache-control", "Cache-Control", "no-store")
+HSTS = ("strict-transport-security", "Strict-Transport-Security", "max-age=31536000")
+
+
 def register_security_headers(app: Flask) -> None:
     @app.after_request
     def add_headers(response: Response) -> Response:
+        # One pass over the response's headers, then one extend: this runs on every response.
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Referrer-Policy", "same-origin")
-        if request.is_secure:
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        wanted = HEADERS
         if request.endpoint != "static":
-            # Pages hold personal details and community voices: keep them out of shared caches.
-            headers.setdefault("Cache-Control", "no-store")
+            wanted += (NO_STORE,)
+        if request.is_secure:
+            wanted += (HSTS,)
+        present = {name.lower() for name, _ in headers}
+        headers.extend([(name, value) for lower, name, value in wanted if lower not in present])
         return response

@@ -136,15 +136,17 @@ def insert_response(survey_id: int, rules: dict[int, QuestionRule], answers: dic
               "channel": channel, "language": language, "branch_id": branch_id,
               "kiosk_link_id": kiosk_link_id, "transcribed_by_id": transcribed_by_id,
               "submitted_at": utcnow(), "review_status": ReviewStatus.NEW.value}
-    insert = _insert_once(db.session.get_bind().dialect.name, while_open=while_open)
-    response_id = db.session.execute(insert, values).scalar()
+    # Core statements on the session's connection: no ORM objects to track (issue 8, P1).
+    connection = db.session.connection()
+    insert = _insert_once(connection.dialect.name, while_open=while_open)
+    response_id = connection.execute(insert, values).scalar()
     if response_id is None:
         existing = _stored_digest(submission_id)
         if existing is not None:
             raise _resubmission(*existing, digest)
         raise SurveyClosed(survey_id)
     if rows:
-        db.session.execute(sa.insert(Answer.__table__),
+        connection.execute(_insert_answers(),
                            [dict(row, response_id=response_id) for row in rows])
     return response_id
 
@@ -153,6 +155,11 @@ def insert_response(survey_id: int, rules: dict[int, QuestionRule], answers: dic
 RESPONSE_COLUMNS = ("survey_id", "submission_id", "answers_digest", "channel", "language",
                     "branch_id", "kiosk_link_id", "transcribed_by_id", "submitted_at",
                     "review_status")
+
+
+@functools.cache
+def _insert_answers() -> sa.Insert:
+    return sa.insert(Answer.__table__)
 
 
 @functools.cache

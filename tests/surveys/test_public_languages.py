@@ -4,7 +4,6 @@ the catalogues (error messages included), right to left for Arabic, and a fallba
 import pytest
 
 from app.extensions import db
-
 from tests.surveys.conftest import question
 from tests.surveys.filling import name_of, submission_id
 
