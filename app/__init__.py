@@ -109,6 +109,7 @@ def register_hooks(app: Flask) -> None:
     from app import errors, security, templating
     from app.accounts.access import register_access_rules
     from app.database import configure_connections
+    from app.documents.fonts import print_fonts
     from app.privacy.backup_commands import backup, restore
     from app.surveys.locale import register_locale_selector
 
@@ -121,3 +122,4 @@ def register_hooks(app: Flask) -> None:
     templating.register_template_helpers(app)
     app.cli.add_command(backup)
     app.cli.add_command(restore)
+    app.cli.add_command(print_fonts)

@@ -3,6 +3,7 @@ a client, and builders that fill in defaults, add the object and return it."""
 
 import os
 import sqlite3
+import subprocess
 import time
 from datetime import date, timedelta
 from itertools import count
@@ -21,6 +22,7 @@ from app.accounts.views import SESSION_TOKEN_KEY
 from app.community.models import Contact, FocusCommunity, Organization, Space
 from app.config import database_url
 from app.conversations.models import Conversation, FollowUp, Quote
+from app.documents import fonts
 from app.extensions import db
 from app.meetings.models import Decision, Meeting
 from app.plans.models import ActionGroup, Membership, Plan
@@ -389,3 +391,28 @@ def make_plan(app):
         return plan
 
     return make
+
+
+@pytest.fixture
+def fresh_font_lookups():
+    """Font lookups made afresh, before and after the test."""
+    fonts.has_font_for.cache_clear()
+    yield
+    fonts.has_font_for.cache_clear()
+
+
+@pytest.fixture
+def no_chinese_font(monkeypatch, fresh_font_lookups):
+    """fontconfig as on a server with Latin, Arabic and Ethiopic fonts but none for Chinese."""
+    chinese = {f"{ord(letter):x}" for letter in "中文"}
+    asked = []
+
+    def fc_list(args, **_kwargs):
+        charset = set(args[1].removeprefix(":charset=").split())
+        asked.append(charset)
+        families = "" if charset & chinese else "Noto Sans\n"
+        return subprocess.CompletedProcess(args, 0, stdout=families, stderr="")
+
+    monkeypatch.setattr(fonts.shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(fonts.subprocess, "run", fc_list)
+    return asked

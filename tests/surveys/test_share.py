@@ -241,3 +241,15 @@ def test_kiosk_links_cannot_be_made_or_revoked_without_a_csrf_token(
     db.session.refresh(link)
     assert link.revoked_at is None
     assert len(db.session.scalars(sa.select(KioskLink)).all()) == 1
+
+
+def test_the_share_page_warns_before_printing_a_form_in_chinese(staff_client, make_survey,
+                                                                 no_chinese_font):
+    survey = make_survey(languages=["en", "zh"])
+    db.session.commit()
+    page = staff_client.get(f"/forms/{survey.id}/share").text
+    assert "Some printouts would show empty boxes." in page
+    assert "no font for\n    Chinese," in page and "<code>fonts-noto-cjk</code>" in page
+    other = make_survey(languages=["en", "ar"])
+    db.session.commit()
+    assert "empty boxes" not in staff_client.get(f"/forms/{other.id}/share").text
