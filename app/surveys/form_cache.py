@@ -3,7 +3,7 @@
 Every public request needs one row of its form (`PublicForm`: id, status, languages and the
 time it last changed). A process reads that row at most once a second per form
 (`FORM_ROW_SECONDS`) and answers from the row it read in between; a change saved in the same
-process is seen at once, a change saved on another host within that second. Storing answers
+process is seen at once, one saved by another worker or host within that second. Storing answers
 never trusts the kept row: the response is written only if the form is open as it is written.
 Everything built from the questions is kept per process, keyed by the time the form last
 changed: the answer form class with the rules its answers are stored by, and the blank page in
