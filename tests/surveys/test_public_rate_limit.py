@@ -48,3 +48,15 @@ def test_the_kiosk_is_limited_the_same_way(client, make_survey):
     codes = [client.post(f"/kiosk/{link.token}", data=good_answers(survey)).status_code
              for _ in range(4)]
     assert codes == [303, 303, 303, 429]
+
+
+def test_the_limiter_works_only_in_the_views_that_declare_a_limit(app):
+    """Flask-Limiter's app-wide hooks are taken off (app.extensions.ViewLimiter): no page pays
+    for limits it does not have, while the limits above still hold."""
+    from app.extensions import limiter
+
+    hooks = [*app.before_request_funcs[None], *app.after_request_funcs[None],
+             *app.teardown_request_funcs[None]]
+    names = [getattr(getattr(hook, "func", hook), "__qualname__", "") for hook in hooks]
+    assert limiter._check_request_limit not in hooks
+    assert not [name for name in names if name.startswith("Limiter.")]
