@@ -9,6 +9,9 @@ answers or sessions has no value and says so, never 0 %.
 
 Form responses carry their moment in UTC; they are counted in the period of the library's
 local date (the TIMEZONE setting).
+
+Labels, values and progress sentences are written in the current interface language: English
+on staff pages, the handout's language when "You said, we did" is printed in another one.
 """
 
 import re
@@ -16,6 +19,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from babel.dates import format_date
+from babel.numbers import format_decimal
+from flask import has_app_context
+from flask_babel import get_locale, gettext, ngettext
 
 from app.accounts.models import User
 from app.evaluation.models import (
@@ -42,8 +49,6 @@ PERIOD_NAMES = {MeasurePeriod.MONTH: "month", MeasurePeriod.QUARTER: "quarter",
 #: Hand entries must fall between these many years back and one year ahead of today.
 EARLIEST_YEARS_BACK = 20
 LATEST_DAYS_AHEAD = 366
-NO_RESPONSES = "No responses"
-NO_SESSIONS = "No sessions"
 NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
 QUOTABLE = re.compile(r"\s*(?:about |around |at least |under |over |[~≈<>-])?\d", re.I)
 
@@ -122,15 +127,22 @@ class EntryRow:
 # Periods and labels -------------------------------------------------------------------------
 
 
+def words_locale() -> str:
+    """The language labels and sentences are written in: the current interface language."""
+    locale = get_locale() if has_app_context() else None
+    return str(locale) if locale else "en"
+
+
 def format_day(day: date) -> str:
-    return f"{day.day} {day:%b %Y}"
+    """"12 Mar 2026"."""
+    return format_date(day, "d MMM y", locale=words_locale())
 
 
 def format_number(number: float) -> str:
-    """Write 42.0 as "42", 2.5 as "2.5", 1234 as "1,234"."""
+    """Write 42.0 as "42", 2.5 as "2.5", 1234 as "1,234" (in English; "1.234" in Spanish)."""
     if float(number).is_integer():
-        return f"{int(number):,}"
-    return f"{number:,.2f}".rstrip("0").rstrip(".")
+        return format_decimal(int(number), locale=words_locale())
+    return format_decimal(round(number, 2), format="#,##0.##", locale=words_locale())
 
 
 def period_start(day: date, period: str) -> date:
@@ -150,11 +162,11 @@ def next_period_start(day: date, period: str) -> date:
 
 
 def period_label(start: date, period: str) -> str:
+    """"March 2026", "Q1 2026" or "2026"."""
     if period == MeasurePeriod.YEAR:
         return str(start.year)
-    if period == MeasurePeriod.QUARTER:
-        return f"Q{(start.month - 1) // 3 + 1} {start.year}"
-    return f"{start:%B %Y}"
+    pattern = "QQQ y" if period == MeasurePeriod.QUARTER else "MMMM y"
+    return format_date(start, pattern, locale=words_locale())
 
 
 def span_label(start: date, end: date) -> str:
@@ -165,7 +177,7 @@ def span_label(start: date, end: date) -> str:
         if start == period_start(start, period) and \
                 end == next_period_start(start, period) - timedelta(days=1):
             return period_label(start, period)
-    return f"{format_day(start)} to {format_day(end)}"
+    return range_label(start, end)
 
 
 def periods_between(start: date, end: date, period: str) -> list[tuple[date, date, str]]:
@@ -192,7 +204,7 @@ def default_range(plan: Plan, today: date | None = None) -> tuple[date, date]:
 
 
 def range_label(start: date, end: date) -> str:
-    return f"{format_day(start)} to {format_day(end)}"
+    return gettext("%(start)s to %(end)s", start=format_day(start), end=format_day(end))
 
 
 def _bucket(column, edges: list) -> sa.Case:
@@ -246,11 +258,14 @@ def _form_share(measure: IndicatorMeasure, start: date, end: date) -> list[Perio
     for index, (first, last, label) in enumerate(spans):
         answered, counted = counts.get(index, (0, 0))
         if not answered:
-            values.append(PeriodValue(first, last, label, None, 0, NO_RESPONSES))
+            values.append(PeriodValue(first, last, label, None, 0, gettext("No responses")))
             continue
         share = round(100 * counted / answered, 1)
         values.append(PeriodValue(first, last, label, share, answered,
-                                  f"{format_number(round(share))}% ({counted} of {answered})"))
+                                  gettext("%(share)s%% (%(counted)s of %(answered)s)",
+                                          share=format_number(round(share)),
+                                          counted=format_number(counted),
+                                          answered=format_number(answered))))
     return values
 
 
@@ -278,7 +293,7 @@ def _session_sum(measure: IndicatorMeasure, plan: Plan, start: date,
     for index, (first, last, label) in enumerate(spans):
         sessions, total = counts.get(index, (0, 0))
         if not sessions:
-            values.append(PeriodValue(first, last, label, None, 0, NO_SESSIONS))
+            values.append(PeriodValue(first, last, label, None, 0, gettext("No sessions")))
         else:
             values.append(PeriodValue(first, last, label, float(total), sessions,
                                       format_number(total)))
@@ -333,32 +348,36 @@ def progress_text(indicator: Indicator, method: str, periods: list[PeriodValue],
     """
     baseline = indicator.baseline.strip().rstrip(".")
     target = indicator.target.strip().rstrip(".")
+    after = []  # a baseline or target written as a sentence, quoted after the figures
+    if baseline and (latest is None or not _quotable(baseline)):
+        after.append(gettext("At the start: %(baseline)s.", baseline=baseline))
+    if target and (latest is None or not _quotable(target)):
+        after.append(gettext("Target: %(target)s.", target=target))
     if latest is None:
-        words = "Nothing measured yet."
-        if baseline:
-            words += f" At the start: {baseline}."
-        return words + (f" Target: {target}." if target else "")
-    when = "on" if latest.start == latest.end else "for" if " to " in latest.label else "in"
-    now = f"{latest.short} {when} {latest.label}"
+        return " ".join([gettext("Nothing measured yet."), *after])
+    value, period = latest.short, latest.label
+    if latest.start == latest.end:
+        now = gettext("%(value)s on %(period)s", value=value, period=period)
+    elif period == range_label(latest.start, latest.end):
+        now = gettext("%(value)s for %(period)s", value=value, period=period)
+    else:
+        now = gettext("%(value)s in %(period)s", value=value, period=period)
     if baseline and _quotable(baseline):
-        words = f"From {baseline} at the start to {now}"
+        words = gettext("From %(baseline)s at the start to %(now)s", baseline=baseline, now=now)
     else:
         words = now[0].upper() + now[1:]
     if method == MeasureMethod.SESSION_SUM:
         measured = [period for period in periods if period.base]
-        total = sum(period.value or 0 for period in measured)
-        words += f"; {format_number(total)} in all over {len(measured)} " + (
-            "period" if len(measured) == 1 else "periods") + " with sessions"
+        words += ngettext("; %(total)s in all over %(num)d period with sessions",
+                          "; %(total)s in all over %(num)d periods with sessions",
+                          len(measured), total=format_number(sum(
+                              period.value or 0 for period in measured)))
     if target and _quotable(target):
-        words += f"; the target is {target}"
         if method != MeasureMethod.SESSION_SUM and _reached(baseline, target, latest):
-            words += ", reached"
-    words += "."
-    if baseline and not _quotable(baseline):
-        words += f" At the start: {baseline}."
-    if target and not _quotable(target):
-        words += f" Target: {target}."
-    return words
+            words += gettext("; the target is %(target)s, reached", target=target)
+        else:
+            words += gettext("; the target is %(target)s", target=target)
+    return " ".join([words + ".", *after])
 
 
 def _reached(baseline: str, target: str, latest: PeriodValue) -> bool:

@@ -206,3 +206,30 @@ def test_a_language_without_headings_says_so_in_english(member_client, evaluatio
     text = _handout(member_client, evaluation, "?lang=so")
     assert "What we did" in text
     assert "there is no Somali translation of them yet" in text
+
+
+def _measured_indicator(evaluation) -> None:
+    """An indicator with a figure as baseline and target, measured by hand in April."""
+    plan, collector = evaluation.plan, evaluation.created_by
+    indicator = Indicator(plan=plan, statement="Families who feel welcome",
+                          kind="observation", level="short_term", baseline="40", target="60")
+    db.session.add(indicator)
+    db.session.add(Measurement(indicator=indicator, period_start=date(2026, 4, 1),
+                               period_end=date(2026, 4, 30), value=64, entered_by=collector))
+    db.session.commit()
+
+
+def test_you_said_we_did_gives_progress_in_the_handout_s_language(member_client, evaluation):
+    _measured_indicator(evaluation)
+    english = _handout(member_client, evaluation)
+    assert "April 2026: 64" in english
+    assert "From 40 at the start to 64 in April 2026; the target is 60, reached." in english
+    spanish = _handout(member_client, evaluation, "?lang=es")
+    assert "abril 2026: 64" in spanish
+    assert "De 40 al inicio a 64 en abril 2026; la meta es 60, alcanzada." in spanish
+    assert "Most kids finished en marzo 2026." in spanish  # the group's own words stay as typed
+    assert "Para el público" in spanish and "Impreso el" in spanish  # the running footer
+    assert "For the public" not in spanish and "Printed" not in spanish
+    french = _handout(member_client, evaluation, "?lang=fr")
+    assert "De 40 au départ à 64 en avril 2026 ; l’objectif est 60, atteint." in french \
+        or "De 40 au départ à 64 en avril 2026; l’objectif est 60, atteint." in french
