@@ -140,9 +140,26 @@ def test_documents_use_the_meetings_first_language_only_where_a_catalogue_has_it
         app, meeting, monkeypatch):
     meeting.languages = ["ar", "en"]
     with app.test_request_context():
-        assert printing.printed_language(meeting) == "en"
-        # Arabic's catalogue translates "(required)": as if it also held these documents.
-        monkeypatch.setattr(printing, "TRANSLATION_PROBE", "(required)")
         assert printing.printed_language(meeting) == "ar"
-        meeting.languages = ["ti"]
+        meeting.languages = ["ti"]  # no catalogue at all
         assert printing.printed_language(meeting) == "en"
+        # A catalogue without the meeting documents' words: as if Arabic's lacked them.
+        meeting.languages = ["ar"]
+        monkeypatch.setattr(printing, "TRANSLATION_PROBE", "Words no catalogue holds.")
+        assert printing.printed_language(meeting) == "en"
+
+
+def test_a_meeting_held_in_spanish_gets_its_sign_in_sheet_and_agenda_in_spanish(
+        staff_client, meeting):
+    meeting.languages = ["es", "en"]
+    db.session.commit()
+    sheet = pdf_text(staff_client.get(
+        f"/meetings/{meeting.id}/sign-in.pdf?version=names").data)
+    assert "Hoja de asistencia: Eastgate share-back" in sheet
+    assert "Firmar es opcional." in sheet and "Todas las personas que vinieron" in sheet
+    assert "Signing in is optional." not in sheet
+    tally = pdf_text(staff_client.get(
+        f"/meetings/{meeting.id}/sign-in.pdf?version=headcount").data)
+    assert "Marque una casilla al llegar, por favor." in tally
+    agenda = pdf_text(staff_client.get(f"/meetings/{meeting.id}/agenda.pdf").data)
+    assert "Orden del día" in agenda and "Welcome" in agenda  # the items stay as written
