@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
 
-from app.documents.fonts import fonts_missing_for
+from app.documents.fonts import print_font_gap
 from app.forms import SubmitForm
 from app.languages import language_name
 from app.records import as_utc, library_today
@@ -66,7 +66,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters.update(date=format_date, datetime=format_datetime,
                                  languages=language_names)
     app.jinja_env.globals.update(library_today=library_today, nav_section=nav_section,
-                                 fonts_missing_for=fonts_missing_for)
+                                 print_font_gap=print_font_gap)
 
     @app.context_processor
     def shared_context() -> dict:

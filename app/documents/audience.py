@@ -3,6 +3,8 @@
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext
+
 from app.records import Choice
 
 #: Counts below this are hidden from documents that leave the library.
@@ -17,6 +19,18 @@ class Audience(Choice):
     @property
     def is_internal(self) -> bool:
         return self is Audience.INTERNAL
+
+    @property
+    def printed_label(self) -> str:
+        """The label in the language of the document being printed (its running footer)."""
+        return str(PRINTED_LABELS[self])
+
+
+#: The labels as printed documents show them, translated (paper forms and handouts leave the
+#: library in Arabic or Spanish too).
+PRINTED_LABELS = {Audience.PUBLIC: lazy_gettext("For the public"),
+                  Audience.PARTNERS: lazy_gettext("For partners"),
+                  Audience.INTERNAL: lazy_gettext("Internal: not for sharing outside the library")}
 
 
 class UnknownAudience(ValueError):

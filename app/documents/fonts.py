@@ -11,6 +11,7 @@ import functools
 import shutil
 import subprocess  # nosec B404 # asks fontconfig's fc-list only, see has_font_for()
 import unicodedata
+from dataclasses import dataclass
 
 import click
 from babel import Locale, UnknownLocaleError
@@ -59,7 +60,6 @@ def has_font_for(language: str) -> bool:
     return found.returncode != 0 or bool(found.stdout.strip())
 
 
-@functools.cache
 def font_package_for(language: str) -> str:
     return FONT_PACKAGES.get(language.split("-")[0], DEFAULT_FONT_PACKAGE)
 
@@ -74,6 +74,30 @@ def fonts_missing_for(languages) -> list[tuple[str, str, str]]:
             missing.append((code, language_name(code), font_package_for(code)))
         seen.add(code)
     return missing
+
+
+@dataclass(frozen=True)
+class FontGap:
+    """What the warning before printing says: the languages, and the packages that fix them."""
+
+    names: tuple[str, ...]
+    packages: tuple[str, ...]
+
+    @property
+    def names_text(self) -> str:
+        """"Chinese", "Chinese or Punjabi", "Chinese, Punjabi or Tigrinya"."""
+        if len(self.names) == 1:
+            return self.names[0]
+        return f"{', '.join(self.names[:-1])} or {self.names[-1]}"
+
+
+def print_font_gap(languages) -> FontGap | None:
+    """Return what the pages that print in `languages` must warn about, or None."""
+    missing = fonts_missing_for(languages)
+    if not missing:
+        return None
+    return FontGap(names=tuple(name for _, name, _ in missing),
+                   packages=tuple(dict.fromkeys(package for _, _, package in missing)))
 
 
 @click.command("print-fonts")

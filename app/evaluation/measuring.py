@@ -21,8 +21,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from babel.dates import format_date
 from babel.numbers import format_decimal
-from flask import has_app_context
-from flask_babel import get_locale, gettext, ngettext
+from flask_babel import gettext, ngettext
 
 from app.accounts.models import User
 from app.evaluation.models import (
@@ -37,6 +36,7 @@ from app.plans.activities import COUNTED_OUTPUTS
 from app.plans.models import Activity, ActivitySession, Indicator, Plan
 from app.plans.planning import indicator_groups
 from app.records import library_day_start, library_today
+from app.surveys.locale import current_interface_language
 from app.surveys.models import Answer, Question, QuestionKind, SurveyResponse
 
 #: What a session-sum indicator may add up, as people read it.
@@ -127,22 +127,16 @@ class EntryRow:
 # Periods and labels -------------------------------------------------------------------------
 
 
-def words_locale() -> str:
-    """The language labels and sentences are written in: the current interface language."""
-    locale = get_locale() if has_app_context() else None
-    return str(locale) if locale else "en"
-
-
 def format_day(day: date) -> str:
     """"12 Mar 2026"."""
-    return format_date(day, "d MMM y", locale=words_locale())
+    return format_date(day, "d MMM y", locale=current_interface_language())
 
 
 def format_number(number: float) -> str:
     """Write 42.0 as "42", 2.5 as "2.5", 1234 as "1,234" (in English; "1.234" in Spanish)."""
     if float(number).is_integer():
-        return format_decimal(int(number), locale=words_locale())
-    return format_decimal(round(number, 2), format="#,##0.##", locale=words_locale())
+        return format_decimal(int(number), locale=current_interface_language())
+    return format_decimal(round(number, 2), format="#,##0.##", locale=current_interface_language())
 
 
 def period_start(day: date, period: str) -> date:
@@ -166,7 +160,7 @@ def period_label(start: date, period: str) -> str:
     if period == MeasurePeriod.YEAR:
         return str(start.year)
     pattern = "QQQ y" if period == MeasurePeriod.QUARTER else "MMMM y"
-    return format_date(start, pattern, locale=words_locale())
+    return format_date(start, pattern, locale=current_interface_language())
 
 
 def span_label(start: date, end: date) -> str:

@@ -13,8 +13,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from babel import support
-from flask_babel import get_locale, lazy_ngettext
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -38,6 +38,7 @@ from app.surveys.answer_fields import (
     date_in_range,
     parse_number,
 )
+from app.surveys.locale import current_interface_language
 from app.surveys.models import Question, QuestionKind, Survey
 from app.surveys.responding import ONE_OPTION_KINDS, InvalidContact, normalise_contact
 
@@ -94,7 +95,7 @@ class AnswerForm(FlaskForm):
     class Meta:
         def get_translations(self, form):
             # WTForms' own messages, loaded once per language instead of once per request.
-            return wtforms_translations(str(get_locale() or "en"))
+            return wtforms_translations(current_interface_language())
 
     submission_id = HiddenField()
     language = HiddenField()

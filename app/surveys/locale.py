@@ -4,8 +4,8 @@ Public form pages speak the respondent's chosen language when a catalogue exists
 (translations/<code>/LC_MESSAGES/messages.po); everything else, staff pages included, is English.
 """
 
-from flask import Flask, g
-from flask_babel import refresh
+from flask import Flask, g, has_app_context
+from flask_babel import get_locale, refresh
 
 #: Languages with a catalogue of the public pages' interface words.
 INTERFACE_LANGUAGES = frozenset({"en", "es", "fr", "ar"})
@@ -16,6 +16,12 @@ def interface_language(language: str | None) -> str:
     """Return the catalogue that serves `language` ('es-MX' -> 'es'), else English."""
     base = (language or "").replace("_", "-").split("-")[0].lower()
     return base if base in INTERFACE_LANGUAGES else FALLBACK
+
+
+def current_interface_language() -> str:
+    """Return the language interface words are coming out in now (English outside an app)."""
+    locale = get_locale() if has_app_context() else None
+    return str(locale) if locale else FALLBACK
 
 
 def use_interface_language(language: str) -> None:
