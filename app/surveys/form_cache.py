@@ -33,6 +33,7 @@ from werkzeug.exceptions import NotFound
 from app.extensions import db
 from app.records import library_today, utcnow
 from app.surveys.answer_forms import AnswerForm, build_answer_form
+from app.surveys.answer_reading import AnswerReader
 from app.surveys.models import Question, QuestionOption, Survey, SurveyStatus
 from app.surveys.responding import QuestionRule, question_rules
 
@@ -161,6 +162,8 @@ class AnswerFormVersion:
 
     form_class: type[AnswerForm]
     rules: dict[int, QuestionRule]
+    #: Reads sent pages that need no message without building the form (answer_reading.py).
+    reader: AnswerReader
 
 
 def answer_form_version(form: PublicForm, language: str) -> AnswerFormVersion:
@@ -168,7 +171,9 @@ def answer_form_version(form: PublicForm, language: str) -> AnswerFormVersion:
 
     def build() -> AnswerFormVersion:
         survey = full_survey(form)
-        return AnswerFormVersion(build_answer_form(survey, language), question_rules(survey))
+        form_class = build_answer_form(survey, language)
+        return AnswerFormVersion(form_class, question_rules(survey),
+                                 AnswerReader(survey, form_class))
 
     return kept().get(("answer-form", *form.version(), language), build)
 

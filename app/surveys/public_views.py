@@ -1,7 +1,9 @@
 """What respondents see: the public form, the kiosk, the thank-you and closed pages. For staff:
 the preview, and typing in paper sheets."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from flask import (
@@ -21,7 +23,7 @@ from app.accounts.access import Access, allow
 from app.accounts.models import Branch
 from app.accounts.services import branch_choices
 from app.database import read_until_writing, start_writing
-from app.extensions import csrf, db, limiter
+from app.extensions import csrf, db, limit_sent_forms
 from app.privacy.models import ConsentMethod
 from app.surveys import bp
 from app.surveys.answer_forms import AnswerForm, PaperSheetForm, build_answer_form
@@ -125,44 +127,58 @@ def _answer(form: PublicForm, language: str, endpoint: str, *, thanks_url: str,
         key = ("answer", endpoint, language, tuple(sorted(values.items())),
                tuple(sorted(kiosk.get("timings", {}).items())))
         return with_new_submission_id(kept_page(form, key, blank))
-    use_interface_language(language)
     version = answer_form_version(form, language)
+    channel = Channel.KIOSK if link else Channel.WEB
+    answers = version.reader.read(request.form)
+    if answers is not None:  # the usual page: nothing to say about it, so no form is built
+        return _stored_then_thanked(
+            lambda: _store_answers(form, version, answers, request.form["submission_id"],
+                                   language, channel=channel, link=link),
+            page, thanks_url)
+    use_interface_language(language)
     answer_form = version.form_class()
     answer_form.language.data = language
     if answer_form.caught_a_bot():
         return redirect(thanks_url, 303)
     if answer_form.validate():
-        start_writing()
-        try:
-            _store_answers(answer_form, form, version, language,
-                           channel=Channel.KIOSK if link else Channel.WEB, link=link)
-        except DuplicateSubmission:
-            return redirect(thanks_url, 303)
-        except ConflictingSubmission:
-            db.session.rollback()
-            return render_template("surveys/public/conflict.html", **page()), 409
-        except SurveyClosed:
-            db.session.rollback()
-            return _closed_page(page())
-        db.session.commit()
-        return redirect(thanks_url, 303)
+        def store() -> None:
+            _store_answers(form, version, answer_form.answers(), answer_form.submission_id.data,
+                           language, channel=channel, link=link)
+            if answer_form.wants_contact():
+                _store_consent(answer_form, full_survey(form), language, channel=channel,
+                               branch=link.branch if link else None)
+
+        return _stored_then_thanked(store, page, thanks_url)
     return render_template("surveys/public/answer.html", form=answer_form, kiosk_link=link,
                            **page())
 
 
-def _store_answers(answer_form: AnswerForm, form: PublicForm, version: AnswerFormVersion,
-                   language: str, *, channel: str, link: KioskLink | None) -> None:
-    """Store a public or kiosk response, and the contact consent when the box was ticked.
+def _stored_then_thanked(store: Callable[[], None], page: Callable[[], dict], thanks_url: str):
+    """Store a sent page with the write lock and go to the thank-you page; a page sent twice
+    is thanked again, one that conflicts or reaches a closed form says so."""
+    start_writing()
+    try:
+        store()
+    except DuplicateSubmission:
+        return redirect(thanks_url, 303)
+    except ConflictingSubmission:
+        db.session.rollback()
+        return render_template("surveys/public/conflict.html", **page()), 409
+    except SurveyClosed:
+        db.session.rollback()
+        return _closed_page(page())
+    db.session.commit()
+    return redirect(thanks_url, 303)
 
-    The response is stored only if the form is still open as it is written: a form closed
-    while someone was answering takes nothing more."""
-    insert_response(form.id, version.rules, answer_form.answers(), channel=channel,
-                    language=language, submission_id=answer_form.submission_id.data,
-                    branch_id=link.branch_id if link else None,
+
+def _store_answers(form: PublicForm, version: AnswerFormVersion, answers: dict[int, Any],
+                   submission_id: str, language: str, *, channel: str,
+                   link: KioskLink | None) -> None:
+    """Store a public or kiosk response, only if the form is still open as it is written: a
+    form closed while someone was answering takes nothing more."""
+    insert_response(form.id, version.rules, answers, channel=channel, language=language,
+                    submission_id=submission_id, branch_id=link.branch_id if link else None,
                     kiosk_link_id=link.id if link else None, while_open=True)
-    if answer_form.wants_contact():
-        _store_consent(answer_form, full_survey(form), language, channel=channel,
-                       branch=link.branch if link else None)
 
 
 def _store(form: AnswerForm, survey: Survey, language: str, *, channel: str,
@@ -197,7 +213,7 @@ def short_link(code: str, language: str | None):
 
 @bp.route("/f/<token>", methods=["GET", "POST"])
 @allow(Access.PUBLIC)
-@limiter.limit(_submit_limit, methods=["POST"])
+@limit_sent_forms(_submit_limit)
 @csrf.exempt
 def fill(token: str):
     read_until_writing()  # a sent page is checked first; the write lock is taken to store it
@@ -244,7 +260,7 @@ def _link_gone():
 
 @bp.route("/kiosk/<token>", methods=["GET", "POST"])
 @allow(Access.PUBLIC)
-@limiter.limit(_submit_limit, methods=["POST"])
+@limit_sent_forms(_submit_limit)
 @csrf.exempt
 def kiosk(token: str):
     read_until_writing()  # a sent page is checked first; the write lock is taken to store it

@@ -21,6 +21,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.accounts.models import Branch, User
+from app.database import Precompiled
 from app.extensions import db
 from app.privacy.models import ConsentMethod, ConsentPurpose, ConsentRecord, ContactChannel
 from app.records import library_day_start, library_today, utcnow
@@ -136,18 +137,23 @@ def insert_response(survey_id: int, rules: dict[int, QuestionRule], answers: dic
               "channel": channel, "language": language, "branch_id": branch_id,
               "kiosk_link_id": kiosk_link_id, "transcribed_by_id": transcribed_by_id,
               "submitted_at": utcnow(), "review_status": ReviewStatus.NEW.value}
-    # Core statements on the session's connection: no ORM objects to track (issue 8, P1).
+    # Straight to the driver on the session's connection: no ORM objects, no result objects.
     connection = db.session.connection()
-    insert = _insert_once(connection.dialect.name, while_open=while_open)
-    response_id = connection.execute(insert, values).scalar()
-    if response_id is None:
+    cursor = _insert_once(connection.dialect.name, while_open=while_open).execute(
+        connection, values)
+    try:
+        row = cursor.fetchone()
+    finally:
+        cursor.close()
+    if row is None:
         existing = _stored_digest(submission_id)
         if existing is not None:
             raise _resubmission(*existing, digest)
         raise SurveyClosed(survey_id)
+    response_id = row[0]
     if rows:
-        connection.execute(_insert_answers(),
-                           [dict(row, response_id=response_id) for row in rows])
+        INSERT_ANSWERS.executemany(connection, [dict(row, response_id=response_id)
+                                                for row in rows])
     return response_id
 
 
@@ -157,13 +163,14 @@ RESPONSE_COLUMNS = ("survey_id", "submission_id", "answers_digest", "channel", "
                     "review_status")
 
 
-@functools.cache
-def _insert_answers() -> sa.Insert:
-    return sa.insert(Answer.__table__)
+#: The columns of an answer row: the response, then answer_values()' columns.
+INSERT_ANSWERS = Precompiled(sa.insert(Answer.__table__),
+                             ("response_id", "question_id", "option_id", "rank", "text_value",
+                              "number_value", "date_value"))
 
 
 @functools.cache
-def _insert_once(dialect: str, *, while_open: bool) -> sa.Insert:
+def _insert_once(dialect: str, *, while_open: bool) -> Precompiled:
     """INSERT ... SELECT :values [WHERE the form is open] ON CONFLICT (submission_id) DO NOTHING
     RETURNING id, built once per database kind (the values are bound when it runs)."""
     table = SurveyResponse.__table__
@@ -174,9 +181,9 @@ def _insert_once(dialect: str, *, while_open: bool) -> sa.Insert:
                                             Survey.status == SurveyStatus.OPEN.value)
                           if while_open else sa.true())
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return (insert(table).from_select(list(RESPONSE_COLUMNS), source)
-            .on_conflict_do_nothing(index_elements=[table.c.submission_id])
-            .returning(table.c.id))
+    return Precompiled(insert(table).from_select(list(RESPONSE_COLUMNS), source)
+                       .on_conflict_do_nothing(index_elements=[table.c.submission_id])
+                       .returning(table.c.id))
 
 
 def normalise_contact(channel: str, value: str) -> str:
