@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from app.config import INSTANCE, ROOT
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 from app.request import GroundworkRequest
+from app.security import SessionCookies
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -19,6 +20,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=None,
                 instance_path=str(INSTANCE))
     app.request_class = GroundworkRequest
+    app.session_interface = SessionCookies()
     app.config.from_object("app.config.Defaults")
     app.config.update(overrides or {})
     if str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):

@@ -182,12 +182,21 @@ class Precompiled:
             processors = {name: processor for name, bind in compiled.binds.items()
                           if (processor := bind.type.dialect_impl(dialect)
                               .bind_processor(dialect)) is not None}
+            names = compiled.positiontup or list(compiled.binds)
+            # A plain INSERT of the given keys binds each key once, under its own name: its
+            # values need no construct_params (which also fills in literal and repeated binds).
+            direct = ([(name, processors.get(name)) for name in names]
+                      if self.keys and sorted(names) == sorted(self.keys) else None)
             prepared = self._compiled[dialect.name] = (compiled, compiled.positiontup,
-                                                       processors)
+                                                       processors, direct)
         return prepared
 
     def _parameters(self, prepared: tuple, values: dict):
-        compiled, positions, processors = prepared
+        compiled, positions, processors, direct = prepared
+        if direct is not None:
+            pairs = [(name, values[name] if processor is None else processor(values[name]))
+                     for name, processor in direct]
+            return dict(pairs) if positions is None else tuple(value for _, value in pairs)
         parameters = compiled.construct_params(values)
         for name, processor in processors.items():
             if name in parameters:

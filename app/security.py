@@ -1,6 +1,8 @@
 """Security headers on every response, error pages included."""
 
 from flask import Flask, Response, request
+from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import URLSafeTimedSerializer
 
 # Inline styles are allowed because the SVG charts and QR codes carry their own <style>;
 # scripts stay limited to our own files.
@@ -34,3 +36,20 @@ def register_security_headers(app: Flask) -> None:
         present = {name.lower() for name, _ in headers}
         headers.extend([(name, value) for lower, name, value in wanted if lower not in present])
         return response
+
+
+class SessionCookies(SecureCookieSessionInterface):
+    """Flask's signed session cookie, with its signer built once per key instead of on every
+    request (twice on a request that has a session). Public form pages carry no cookie, and
+    the signer cost them as much as the rest of their session handling (issue 8, P1). A new
+    SECRET_KEY or SECRET_KEY_FALLBACKS gets a new signer."""
+
+    def __init__(self) -> None:
+        self._signers: dict[tuple, URLSafeTimedSerializer | None] = {}
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        signer = self._signers.get(keys)
+        if signer is None:
+            signer = self._signers[keys] = super().get_signing_serializer(app)
+        return signer

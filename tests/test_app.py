@@ -2,6 +2,7 @@
 
 import pytest
 import sqlalchemy as sa
+from itsdangerous import BadSignature
 
 from app import UnsafeSettings, create_app
 from app.accounts.access import Access
@@ -140,3 +141,17 @@ def test_only_get_head_and_post_reach_any_route(app, staff_client):
         checked += 1
     assert checked > 20
     assert staff_client.open("/", method="OPTIONS").status_code == 405
+
+
+
+def test_a_new_secret_key_or_fallback_reaches_the_session_signer_at_once(app):
+    """The session signer is built once per key (app.security.SessionCookies): a key changed
+    while the app runs still takes effect on the next request."""
+    cookies = app.session_interface
+    signed = cookies.get_signing_serializer(app).dumps({"user": 7})
+    assert cookies.get_signing_serializer(app).loads(signed) == {"user": 7}
+    app.secret_key = "a-new-secret-key"
+    with pytest.raises(BadSignature):
+        cookies.get_signing_serializer(app).loads(signed)
+    app.config["SECRET_KEY_FALLBACKS"] = ["test-secret-key"]
+    assert cookies.get_signing_serializer(app).loads(signed) == {"user": 7}

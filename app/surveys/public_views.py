@@ -83,7 +83,8 @@ def respondent_language(survey: Survey) -> str:
 
     A sent page names its language in a hidden field; a link names it as ?lang=.
     """
-    requested = request.form.get("language") or request.args.get("lang")
+    requested = ((request.form.get("language") if request.method == "POST" else None)
+                 or request.args.get("lang"))
     return requested if requested and survey.offers(requested) else survey.default_language
 
 
