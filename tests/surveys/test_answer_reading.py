@@ -12,10 +12,11 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from app.extensions import db
-from app.surveys.answer_forms import build_answer_form
+from app.surveys.answer_forms import AnswerForm, build_answer_form
 from app.surveys.answer_reading import AnswerReader
 from app.surveys.locale import use_interface_language
 from tests.surveys.conftest import every_kind
+from tests.surveys.filling import good_answers, name_of, responses
 
 PAGES = 4000
 
@@ -172,3 +173,28 @@ def test_the_reader_leaves_pages_with_something_to_say_to_the_full_form(app, for
         assert reader.read(sent) is not None
         edits[change]()
         assert reader.read(sent) is None
+
+
+def test_a_proper_page_is_stored_without_building_the_form_and_a_wrong_one_gets_messages(
+        public_app, client, make_survey, monkeypatch):
+    """The public form takes the usual page the quick way; the full form still answers the
+    rest, with its message next to the field."""
+    survey = make_survey()
+    built = []
+    original = AnswerForm.__init__
+
+    def counting(self, *args, **kwargs):
+        built.append(type(self))
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(AnswerForm, "__init__", counting)
+    sent = dict(good_answers(survey), submission_id=secrets.token_urlsafe(24), language="es")
+    assert client.post(f"/f/{survey.token}", data=sent).status_code == 303
+    assert built == [] and len(responses()) == 1
+    assert responses()[0].language == "es"
+
+    wrong = dict(sent, submission_id=secrets.token_urlsafe(24))
+    wrong[name_of(survey, "number")] = "veinte"
+    page = client.post(f"/f/{survey.token}", data=wrong)
+    assert page.status_code == 200 and len(built) == 1
+    assert "Por favor" in page.text and len(responses()) == 1
