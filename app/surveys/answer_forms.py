@@ -51,6 +51,8 @@ NOT_SHOWN = _l("Please choose from the answers shown.")
 TOO_LONG = _l("Please keep this to %(max)d characters or fewer.")
 NOT_A_DATE = _l("Please give a real date, as year-month-day, like 2026-03-31.")
 RANK_NEEDED = _l("Please give at least one of these a number.")
+#: The contact section's fields, in page order (see _contact_fields).
+CONTACT_FIELDS = ("contact_ok", "contact_channel", "contact_value", "contact_name")
 CONTACT_CHANNELS = [(ContactChannel.PHONE.value, _l("Phone call")),
                     (ContactChannel.TEXT.value, _l("Text message")),
                     (ContactChannel.EMAIL.value, _l("Email"))]
@@ -166,8 +168,7 @@ class AnswerForm(FlaskForm):
     def problems(self) -> list[tuple[str, str, list]]:
         """Return (anchor id, label, messages) for each field with errors, in page order."""
         names = [view.name for view in self.questions]
-        names += [name for name in ("contact_ok", "contact_channel", "contact_value",
-                                    "contact_name") if name in self]
+        names += [name for name in CONTACT_FIELDS if name in self]
         names = [name for name in self._fields if name not in names] + names
         return [(self.anchor(name), self[name].label.text, self[name].errors)
                 for name in names if self[name].errors]

@@ -20,17 +20,15 @@ from werkzeug.datastructures import MultiDict
 
 from app.surveys.answer_fields import date_limits, parse_number
 from app.surveys.answer_forms import (
+    CONTACT_FIELDS,
     LONG_TEXT_MAX,
     SHORT_TEXT_MAX,
     SUBMISSION_ID,
     AnswerForm,
     QuestionView,
 )
-from app.surveys.models import QuestionKind, Survey
+from app.surveys.models import Question, QuestionKind, Survey
 from app.surveys.responding import ONE_OPTION_KINDS
-
-#: The contact section's fields: a page that uses any of them goes through the full form.
-CONTACT_FIELDS = ("contact_ok", "contact_channel", "contact_value", "contact_name")
 
 
 class Unsure(Exception):
@@ -83,14 +81,12 @@ class AnswerReader:
 
 
 def _chosen(value: Any) -> set[int]:
-    if isinstance(value, dict):
-        return set(value)
-    if isinstance(value, list):
-        return set(value)
+    if isinstance(value, dict | list):
+        return set(value)  # the options ranked, or chosen
     return {value} if isinstance(value, int) else set()
 
 
-def _reader(view: QuestionView, question) -> Read:  # noqa: C901 - one small reader per kind
+def _reader(view: QuestionView, question: Question) -> Read:  # noqa: C901 - one small reader per kind
     name, required, kind = view.name, view.is_required, view.kind
     option_ids = frozenset(option.id for option in question.active_options)
 
