@@ -43,6 +43,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     babel.init_app(app)
     register_blueprints(app)
     register_hooks(app)
+    from app.surveys.lane import PublicFormLane
+    app.wsgi_app = PublicFormLane(app, app.wsgi_app)
     if app.config["PROXY_COUNT"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"],
                                 x_proto=app.config["PROXY_COUNT"])

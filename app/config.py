@@ -93,6 +93,9 @@ class Defaults:
     #: Form submissions allowed per client on public form pages.
     PUBLIC_SUBMIT_RATE_LIMIT = os.environ.get("PUBLIC_SUBMIT_RATE_LIMIT",
                                               "20 per minute;200 per hour")
+    #: The public form's usual requests are served before Flask's request handling
+    #: (app/surveys/lane.py); 0 sends every request through Flask.
+    PUBLIC_FORM_LANE = os.environ.get("PUBLIC_FORM_LANE", "1") != "0"
 
     #: Rows per page in long lists.
     PAGE_SIZE = int(os.environ.get("PAGE_SIZE", "25"))

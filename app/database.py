@@ -12,11 +12,14 @@ last lets go. Reads keep a plain BEGIN and never wait for writers under WAL. Pos
 none of this: its row locks and unique constraints serialise writers.
 """
 
+import contextvars
 import fcntl
 import os
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from flask import Flask, g, has_request_context, request
 from sqlalchemy import event, exc
@@ -28,6 +31,8 @@ from app.extensions import db
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 HOLDS_WRITE_LOCK = "groundwork_holds_write_lock"
 READS_UNTIL_WRITING = "groundwork_reads_until_writing"
+#: Set by `writing()`: work outside a request whose next transaction writes.
+_WRITING = contextvars.ContextVar("groundwork_writing", default=False)
 
 
 class WriterQueue:
@@ -132,11 +137,27 @@ def configure_connections(app: Flask) -> None:
 
 
 def writes_expected() -> bool:
-    """Return whether the current request may write. Work outside a request (a command, a
-    migration, the demo seeder) is a single writer and keeps a plain BEGIN, so a script that
-    only reads never holds the write lock."""
+    """Return whether the current request may write, or the work inside `writing()`. Other
+    work outside a request (a command, a migration, the demo seeder) is a single writer and
+    keeps a plain BEGIN, so a script that only reads never holds the write lock."""
+    if _WRITING.get():
+        return True
     return (has_request_context() and request.method not in READ_ONLY_METHODS
             and not g.get(READS_UNTIL_WRITING, False))
+
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """Take the write lock for the transactions begun inside, outside a request: what
+    `start_writing()` does for a request, for the public form's lane (app/surveys/lane.py).
+    A read transaction still open is ended first; it wrote nothing."""
+    if db.session().in_transaction():
+        db.session.commit()
+    token = _WRITING.set(True)
+    try:
+        yield
+    finally:
+        _WRITING.reset(token)
 
 
 def read_until_writing() -> None:
@@ -220,3 +241,13 @@ class Precompiled:
                                [self._parameters(prepared, row) for row in rows])
         finally:
             cursor.close()
+
+
+def made_on(dialect: str):
+    """Return Alembic's `include_object` for comparing the models with a `dialect` database:
+    an index the models create on another kind of database only (`.ddl_if(dialect=...)`) is
+    left out."""
+    def include_object(schema_object, _name, type_, reflected, _compare_to) -> bool:
+        only_on = getattr(getattr(schema_object, "_ddl_if", None), "dialect", None)
+        return type_ != "index" or reflected or only_on is None or only_on == dialect
+    return include_object

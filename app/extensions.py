@@ -65,17 +65,19 @@ class ViewLimiter(Limiter):
                               is not Limiter._Limiter__inject_headers]
 
 
-    def count_send(self, limits: str, scope: str) -> None:
+    def count_send(self, limits: str, scope: str, address: str | None = None) -> None:
         """Count this request against each of `limits` ("20 per minute;200 per hour") for the
         client's address, and refuse it (429) once one of them is passed.
 
         The same count as `@limiter.limit` keeps, shortest window first and stopping at the
         first passed, in one trip to Redis for all the windows where `@limiter.limit` makes
         one per window (issue 8, P1). Other storages and strategies count the usual way.
+        `address` is the client's, for a caller outside a request (the public form's lane).
         """
         if not self.enabled:
             return
-        identifiers = [part for part in (self._key_prefix, get_remote_address(), scope) if part]
+        identifiers = [part for part in (self._key_prefix, address or get_remote_address(),
+                                         scope) if part]
         items = _limit_items(limits)
         storage = self.storage
         if isinstance(storage, RedisStorage) and type(self.limiter) is FixedWindowRateLimiter:
@@ -120,14 +122,23 @@ def _count_script(client) -> Callable:
 limiter = ViewLimiter(key_func=get_remote_address, default_limits=[])
 
 
+#: In a request's environ when the public form's lane already counted its send: "passed" or
+#: "refused". A client cannot set it: its headers reach the environ as HTTP_* only.
+SEND_COUNTED = "groundwork.send_counted"
+
+
 def limit_sent_forms(limits: Callable[[], str]):
     """Limit the POSTs of a view per client address (`limiter.count_send`); reading its page
-    is not limited."""
+    is not limited. A send the public form's lane counted and handed on is not counted twice."""
     def decorate(view):
         @functools.wraps(view)
         def limited(*args, **kwargs):
             if request.method == "POST":
-                limiter.count_send(limits(), scope=request.endpoint)
+                counted = request.environ.get(SEND_COUNTED)
+                if counted == "refused":
+                    raise TooManyRequests()
+                if counted is None:
+                    limiter.count_send(limits(), scope=request.endpoint)
             return view(*args, **kwargs)
         return limited
     return decorate

@@ -23,16 +23,18 @@ NO_STORE = ("cache-control", "Cache-Control", "no-store")
 HSTS = ("strict-transport-security", "Strict-Transport-Security", "max-age=31536000")
 
 
+def wanted_headers(*, static: bool, secure: bool) -> tuple[tuple[str, str, str], ...]:
+    """Return the headers a response gets (lower-case name, name, value): all of HEADERS, no-store
+    unless it is a static file, and HSTS when it was asked for over HTTPS."""
+    return HEADERS + (() if static else (NO_STORE,)) + ((HSTS,) if secure else ())
+
+
 def register_security_headers(app: Flask) -> None:
     @app.after_request
     def add_headers(response: Response) -> Response:
         # One pass over the response's headers, then one extend: this runs on every response.
         headers = response.headers
-        wanted = HEADERS
-        if request.endpoint != "static":
-            wanted += (NO_STORE,)
-        if request.is_secure:
-            wanted += (HSTS,)
+        wanted = wanted_headers(static=request.endpoint == "static", secure=request.is_secure)
         present = {name.lower() for name, _ in headers}
         headers.extend([(name, value) for lower, name, value in wanted if lower not in present])
         return response

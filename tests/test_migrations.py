@@ -5,6 +5,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from app import create_app
+from app.database import made_on
 from app.extensions import db
 from tests.conftest import app_config
 
@@ -14,8 +15,15 @@ def test_migrations_build_the_schema_the_models_describe(tmp_path):
     with app.app_context():
         upgrade()
         with db.engine.connect() as connection:
-            differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
+            context = MigrationContext.configure(
+                connection, opts={"include_object": made_on(connection.dialect.name)})
+            differences = compare_metadata(context, db.metadata)
         assert differences == []
+        with db.engine.connect() as connection:
+            indexes = connection.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type='index' AND tbl_name='answers'"
+            ).scalars().all()
+        assert indexes == ["ix_answers_response"]  # the option index is PostgreSQL's only
         downgrade(revision="base")
         with db.engine.connect() as connection:
             tables = connection.exec_driver_sql(

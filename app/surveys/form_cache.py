@@ -146,6 +146,14 @@ class Kept:
                 self._items.popitem(last=False)
         return value
 
+    def peek(self, key: Hashable) -> Any | None:
+        """Return what is kept under `key`, or None; build nothing."""
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
@@ -181,6 +189,11 @@ def answer_form_version(form: PublicForm, language: str) -> AnswerFormVersion:
 def kept_page(form: PublicForm, key: tuple[Hashable, ...], render: Callable[[], str]) -> str:
     """Return a page of `form` rendered once per form version under `key`."""
     return kept().get(("page", *form.version(), *key), render)
+
+
+def built_page(form: PublicForm, key: tuple[Hashable, ...]) -> str | None:
+    """Return the page `kept_page` keeps under `key`, or None when it is not built yet."""
+    return kept().peek(("page", *form.version(), *key))
 
 
 def with_new_submission_id(page: str) -> str:

@@ -78,14 +78,35 @@ def _submit_limit() -> str:
     return current_app.config["PUBLIC_SUBMIT_RATE_LIMIT"]
 
 
-def respondent_language(survey: Survey) -> str:
+def respondent_language(survey: Survey | PublicForm) -> str:
     """Return the language the page asks for when the form offers it, else the form's default.
 
     A sent page names its language in a hidden field; a link names it as ?lang=.
     """
-    requested = ((request.form.get("language") if request.method == "POST" else None)
-                 or request.args.get("lang"))
+    return chosen_language(survey, (request.form.get("language") if request.method == "POST"
+                                    else None) or request.args.get("lang"))
+
+
+def chosen_language(survey: Survey | PublicForm, requested: str | None) -> str:
+    """Return `requested` when the form offers it, else the form's default language."""
     return requested if requested and survey.offers(requested) else survey.default_language
+
+
+def blank_page_key(endpoint: str, language: str, values: dict,
+                   timings: dict | None = None) -> tuple:
+    """What the blank answer page is kept under: every input of the page (the kiosk timings
+    too: tests shorten them)."""
+    return ("answer", endpoint, language, tuple(sorted(values.items())),
+            tuple(sorted((timings or {}).items())))
+
+
+def fill_page_key(token: str, language: str) -> tuple:
+    """The key of a public form's blank page (the `fill` view's)."""
+    return blank_page_key(".fill", language, {"token": token})
+
+
+def thanks_page_key(language: str) -> tuple:
+    return ("thanks", language)
 
 
 def _public_page(survey: Survey, language: str, endpoint: str, **values) -> dict:
@@ -124,9 +145,7 @@ def _answer(form: PublicForm, language: str, endpoint: str, *, thanks_url: str,
             return render_template("surveys/public/answer.html", form=answer_form,
                                    kiosk_link=link, **page())
 
-        # Every input of the page is in its key (the kiosk timings too: tests shorten them).
-        key = ("answer", endpoint, language, tuple(sorted(values.items())),
-               tuple(sorted(kiosk.get("timings", {}).items())))
+        key = blank_page_key(endpoint, language, values, kiosk.get("timings"))
         return with_new_submission_id(kept_page(form, key, blank))
     version = answer_form_version(form, language)
     channel = Channel.KIOSK if link else Channel.WEB
@@ -237,7 +256,7 @@ def thanks(token: str):
         return render_template("surveys/public/thanks.html",
                                **_public_page(survey, language, ".thanks", token=token))
 
-    return kept_page(form, ("thanks", language), render)
+    return kept_page(form, thanks_page_key(language), render)
 
 
 def _kiosk_link(token: str) -> KioskLink | None:
