@@ -12,18 +12,19 @@ last lets go. Reads keep a plain BEGIN and never wait for writers under WAL. Pos
 none of this: its row locks and unique constraints serialise writers.
 """
 
-import contextvars
 import fcntl
 import os
 import sqlite3
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import Flask, g, has_request_context, request
 from sqlalchemy import event, exc
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.pool import PoolProxiedConnection
 
 from app.extensions import db
 
@@ -31,8 +32,9 @@ from app.extensions import db
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 HOLDS_WRITE_LOCK = "groundwork_holds_write_lock"
 READS_UNTIL_WRITING = "groundwork_reads_until_writing"
-#: Set by `writing()`: work outside a request whose next transaction writes.
-_WRITING = contextvars.ContextVar("groundwork_writing", default=False)
+#: Each SQLite engine's writer queue and how long a writer waits its turn, in seconds.
+_WRITERS: "weakref.WeakKeyDictionary[Engine, tuple[WriterQueue, float]]" = (
+    weakref.WeakKeyDictionary())
 
 
 class WriterQueue:
@@ -92,6 +94,7 @@ def configure_connections(app: Flask) -> None:
     database = engine.url.database
     in_memory = not database or database == ":memory:" or database.startswith("file:")
     writers = WriterQueue(None if in_memory else f"{database}-writers")
+    _WRITERS[engine] = (writers, timeout_ms / 1000)
 
     def on_connect(dbapi_connection, _record) -> None:
         if not isinstance(dbapi_connection, sqlite3.Connection):
@@ -117,47 +120,78 @@ def configure_connections(app: Flask) -> None:
         try:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         except Exception:
-            release(connection)
+            release(connection.info)
             raise
 
-    def release(connection: Connection, *_args) -> None:
-        if connection.info.pop(HOLDS_WRITE_LOCK, False):
+    def release(info: dict) -> None:
+        if info.pop(HOLDS_WRITE_LOCK, False):
             writers.release()
+
+    def then_release(end):
+        # The queue lets the next writer in once COMMIT or ROLLBACK has finished: SQLAlchemy's
+        # commit and rollback events come before them, and a writer let in then would find
+        # SQLite's lock still held and sleep in its busy handler.
+        def ended(pooled_connection) -> None:
+            try:
+                end(pooled_connection)
+            finally:
+                try:
+                    info = pooled_connection.info
+                except NotImplementedError:  # the connection SQLAlchemy first sets up with
+                    info = {}
+                release(info)
+        return ended
 
     def release_on_checkin(_dbapi_connection, record) -> None:
         # A connection handed back without an explicit end (the pool rolls it back) lets go.
-        if record is not None and record.info.pop(HOLDS_WRITE_LOCK, False):
-            writers.release()
+        if record is not None:
+            release(record.info)
 
+    engine.dialect.do_commit = then_release(engine.dialect.do_commit)
+    engine.dialect.do_rollback = then_release(engine.dialect.do_rollback)
     event.listen(engine, "connect", on_connect)
     event.listen(engine, "begin", on_begin)
-    event.listen(engine, "commit", release)
-    event.listen(engine, "rollback", release)
     event.listen(engine, "checkin", release_on_checkin)
 
 
 def writes_expected() -> bool:
-    """Return whether the current request may write, or the work inside `writing()`. Other
-    work outside a request (a command, a migration, the demo seeder) is a single writer and
-    keeps a plain BEGIN, so a script that only reads never holds the write lock."""
-    if _WRITING.get():
-        return True
+    """Return whether the current request may write. Work outside a request (a command, a
+    migration, the demo seeder) is a single writer and keeps a plain BEGIN, so a script that
+    only reads never holds the write lock."""
     return (has_request_context() and request.method not in READ_ONLY_METHODS
             and not g.get(READS_UNTIL_WRITING, False))
 
 
 @contextmanager
-def writing() -> Iterator[None]:
-    """Take the write lock for the transactions begun inside, outside a request: what
-    `start_writing()` does for a request, for the public form's lane (app/surveys/lane.py).
-    A read transaction still open is ended first; it wrote nothing."""
-    if db.session().in_transaction():
-        db.session.commit()
-    token = _WRITING.set(True)
+def write_transaction(engine: Engine) -> Iterator[PoolProxiedConnection]:
+    """Yield a driver connection of `engine`'s pool in a transaction that writes, committed
+    when the block ends and rolled back on an error: for the public form's lane
+    (app/surveys/lane.py), which stores without the ORM session, whose begin and commit cost
+    more than the INSERTs (issue 8, P1).
+
+    On SQLite the writer waits its turn in the queue and begins with BEGIN IMMEDIATE, as a
+    request's write does, and lets the next writer in once COMMIT or ROLLBACK has finished.
+    """
+    writers, timeout = _WRITERS.get(engine, (None, 0.0))
+    connection = engine.raw_connection()
     try:
-        yield
+        if writers is not None and not writers.acquire(timeout=timeout):
+            raise exc.OperationalError("BEGIN IMMEDIATE", None,
+                                       sqlite3.OperationalError("database is locked"))
+        try:
+            if writers is not None:
+                connection.driver_connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield connection
+            except BaseException:
+                connection.rollback()
+                raise
+            connection.commit()
+        finally:
+            if writers is not None:
+                writers.release()
     finally:
-        _WRITING.reset(token)
+        connection.close()
 
 
 def read_until_writing() -> None:
@@ -225,22 +259,31 @@ class Precompiled:
         return parameters if positions is None else tuple(parameters[name]
                                                           for name in positions)
 
-    def execute(self, connection: Connection, values: dict):
-        """Run once with `values` on `connection`'s transaction; return the driver's cursor."""
-        prepared = self._for(connection.dialect)
-        cursor = connection.connection.cursor()
+    def execute(self, connection: Connection | PoolProxiedConnection, values: dict,
+                dialect=None):
+        """Run once with `values` on `connection`'s transaction; return the driver's cursor.
+
+        `connection` is a SQLAlchemy Connection, or a pooled driver connection with the
+        `dialect` of its engine."""
+        prepared = self._for(dialect or connection.dialect)
+        cursor = _driver(connection).cursor()
         cursor.execute(prepared[0].string, self._parameters(prepared, values))
         return cursor
 
-    def executemany(self, connection: Connection, rows: list[dict]) -> None:
+    def executemany(self, connection: Connection | PoolProxiedConnection, rows: list[dict],
+                    dialect=None) -> None:
         """Run once per row of `rows` (each with the same keys), in one driver call."""
-        prepared = self._for(connection.dialect)
-        cursor = connection.connection.cursor()
+        prepared = self._for(dialect or connection.dialect)
+        cursor = _driver(connection).cursor()
         try:
             cursor.executemany(prepared[0].string,
                                [self._parameters(prepared, row) for row in rows])
         finally:
             cursor.close()
+
+
+def _driver(connection: Connection | PoolProxiedConnection) -> PoolProxiedConnection:
+    return connection.connection if isinstance(connection, Connection) else connection
 
 
 def made_on(dialect: str):

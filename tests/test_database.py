@@ -101,3 +101,57 @@ def test_writers_of_two_processes_take_turns_on_the_lock_file(tmp_path):
         queue.release()
     finally:
         other.join(5)
+
+
+@pytest.mark.skipif(IS_SHARED_DATABASE, reason="SQLite's write lock")
+@pytest.mark.parametrize("end", ["commit", "rollback"])
+def test_the_next_writer_is_let_in_only_once_sqlite_has_let_go(file_app, tmp_path, monkeypatch,
+                                                              end):
+    """The writer queue lets go after COMMIT or ROLLBACK, not before: a writer let in earlier
+    would find SQLite's lock still held and sleep in its busy handler."""
+    import sqlite3
+
+    from app.database import WriterQueue
+
+    free_when_let_go = []
+    let_go = WriterQueue.release
+
+    def release(queue):
+        other = sqlite3.connect(f"{tmp_path}/lock.sqlite", isolation_level=None, timeout=0)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            free_when_let_go.append(True)
+        except sqlite3.OperationalError:
+            free_when_let_go.append(False)
+        finally:
+            other.close()
+        let_go(queue)
+
+    monkeypatch.setattr(WriterQueue, "release", release)
+    with file_app.test_request_context("/f/x", method="POST"):
+        db.session.execute(sa.text("DELETE FROM surveys"))
+        getattr(db.session, end)()
+    assert free_when_let_go == [True]
+
+
+@pytest.mark.skipif(IS_SHARED_DATABASE, reason="SQLite's write lock")
+def test_a_direct_write_waits_its_turn_and_commits_or_rolls_back(file_app, other_writer):
+    """write_transaction (the public form's lane) takes the write lock as a request does, and
+    lets the queue go whatever happens."""
+    import sqlite3
+
+    from app.database import write_transaction
+
+    insert = ("INSERT INTO branches (name, kind, catchment, is_active, created_at, updated_at) "
+              "VALUES ('Eastgate', 'branch', '', 1, '2026-12-07', '2026-12-07')")
+    with pytest.raises(sqlite3.OperationalError, match="locked"), \
+            write_transaction(db.engine) as connection:
+        connection.cursor().execute(insert)
+    other_writer.execute("COMMIT")
+    with pytest.raises(RuntimeError), write_transaction(db.engine) as connection:
+        connection.cursor().execute(insert)
+        raise RuntimeError("then something fails")
+    with write_transaction(db.engine) as connection:
+        connection.cursor().execute(insert)
+    assert db.session.scalar(sa.text("SELECT count(*) FROM branches")) == 1

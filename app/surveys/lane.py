@@ -11,14 +11,16 @@ inside ProxyFix, and answers those three requests itself when they are the usual
   fresh submission id (app/surveys/form_cache.py);
 - GET /f/<token>/thanks[?lang=..] whose page is built: the kept page;
 - POST /f/<token> of an open form with a page the quick reader takes (answer_reading.py),
-  counted against PUBLIC_SUBMIT_RATE_LIMIT and stored exactly as the view stores it, then
-  303 to the thank-you page; the same page sent again is thanked again.
+  counted against PUBLIC_SUBMIT_RATE_LIMIT and stored with the view's own INSERTs
+  (`insert_once`) on a driver connection, without the ORM session, then 303 to the
+  thank-you page.
 
 Everything else goes to Flask unchanged, and so does anything the lane is unsure of: a request
 with a cookie (a signed-in person keeps their session handling), HEAD, other query arguments,
 a page not built yet, a closed or unknown form, a body that is not plain UTF-8 form data or
 holds a NUL, a page with something to say about it, a send refused by the rate limit, a
-conflicting or closed-meanwhile submission, and any error. A send the lane counted is marked,
+page sent before (the view thanks again, or says it conflicts), a form closed meanwhile, and
+any error. A send the lane counted is marked,
 so Flask does not count it again. The pages, headers and redirects are Flask's own: the pages
 are the ones Flask rendered and kept, the headers come from app/security.py, and the thank-you
 address from the app's URL map. tests/surveys/test_public_lane.py holds the lane to that.
@@ -36,7 +38,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import NotFound, TooManyRequests
 from werkzeug.utils import redirect
 
-from app.database import writing
+from app.database import write_transaction
 from app.extensions import SEND_COUNTED, db, limiter
 from app.security import wanted_headers
 from app.surveys import bp
@@ -48,12 +50,7 @@ from app.surveys.form_cache import (
 )
 from app.surveys.models import Channel
 from app.surveys.public_views import chosen_language, fill_page_key, thanks_page_key
-from app.surveys.responding import (
-    ConflictingSubmission,
-    DuplicateSubmission,
-    SurveyClosed,
-    insert_response,
-)
+from app.surveys.responding import insert_once
 
 #: The public form's paths; a token is what `secrets.token_urlsafe` makes.
 FORM_PATH = re.compile(r"/f/([A-Za-z0-9_-]{1,64})(/thanks)?")
@@ -62,6 +59,10 @@ THANKS = f"{bp.name}.thanks"
 HTML = ("Content-Type", "text/html; charset=utf-8")
 
 StartResponse = Callable[..., object]
+
+
+class NotStored(Exception):
+    """Nothing was inserted: the transaction is rolled back and the view takes the send."""
 
 
 class PublicFormLane:
@@ -154,16 +155,16 @@ class PublicFormLane:
             environ[SEND_COUNTED] = "refused"  # Flask shows its page, without counting again
             return self.wsgi_app(environ, start_response)
         environ[SEND_COUNTED] = "passed"
+        if db.session().in_transaction():
+            db.session.commit()  # the read is over (it wrote nothing); the write has its own
         try:
-            with writing():
-                insert_response(form.id, version.rules, answers, channel=Channel.WEB,
-                                language=language, submission_id=sent["submission_id"],
-                                while_open=True)
-                db.session.commit()
-        except DuplicateSubmission:
-            db.session.rollback()
-        except (ConflictingSubmission, SurveyClosed):
-            db.session.rollback()
+            with write_transaction(db.engine) as connection:
+                if insert_once(connection, db.engine.dialect, form.id, version.rules, answers,
+                               channel=Channel.WEB, language=language,
+                               submission_id=sent["submission_id"], while_open=True) is None:
+                    raise NotStored
+        except NotStored:
+            # Sent before, or the form closed meanwhile: the view thanks again, or says why.
             return self.wsgi_app(environ, start_response)
         location, page = self._thanks(environ.get("SCRIPT_NAME", ""), token, language)
         start_response("303 SEE OTHER", [HTML, ("Content-Length", str(len(page))),

@@ -123,37 +123,56 @@ def insert_response(survey_id: int, rules: dict[int, QuestionRule], answers: dic
                     channel: str, language: str, submission_id: str,
                     branch_id: int | None = None, kiosk_link_id: int | None = None,
                     transcribed_by_id: int | None = None, while_open: bool = False) -> int:
-    """Insert one response and its answer rows; return its id. The caller commits.
+    """Insert one response and its answer rows on the session's transaction; return its id.
+    The caller commits.
+
+    The same id sent twice raises DuplicateSubmission, or ConflictingSubmission when the
+    answers differ; a form that is not open (with `while_open`) raises SurveyClosed.
+    """
+    connection = db.session.connection()
+    response_id = insert_once(
+        connection, connection.dialect, survey_id, rules, answers, channel=channel,
+        language=language, submission_id=submission_id, branch_id=branch_id,
+        kiosk_link_id=kiosk_link_id, transcribed_by_id=transcribed_by_id, while_open=while_open)
+    if response_id is None:
+        existing = _stored_digest(submission_id)
+        if existing is not None:
+            raise _resubmission(*existing, answers_digest(answers))
+        raise SurveyClosed(survey_id)
+    return response_id
+
+
+def insert_once(connection, dialect, survey_id: int, rules: dict[int, QuestionRule],
+                answers: dict[int, Any], *, channel: str, language: str, submission_id: str,
+                branch_id: int | None = None, kiosk_link_id: int | None = None,
+                transcribed_by_id: int | None = None, while_open: bool = False) -> int | None:
+    """Insert one response and its answer rows on `connection` (a SQLAlchemy Connection, or a
+    pooled driver connection of a `dialect` engine); return its id, or None when nothing was
+    stored: the submission id is stored already, or with `while_open` the form is not open.
 
     The response goes in with one statement that stores it once per submission id (ON
     CONFLICT DO NOTHING), and with `while_open` only if the form is open at that moment; the
     answers follow in one executemany. No ORM objects: every public and kiosk submission takes
-    this path (issue 8, P1). The same id sent twice raises DuplicateSubmission, or
-    ConflictingSubmission when the answers differ; a form that is not open raises SurveyClosed.
+    this path (issue 8, P1). Raises ValueError for a question or option not on the form.
     """
-    digest = answers_digest(answers)
     rows = answer_values(rules, answers)
-    values = {"survey_id": survey_id, "submission_id": submission_id, "answers_digest": digest,
-              "channel": channel, "language": language, "branch_id": branch_id,
-              "kiosk_link_id": kiosk_link_id, "transcribed_by_id": transcribed_by_id,
-              "submitted_at": utcnow(), "review_status": ReviewStatus.NEW.value}
-    # Straight to the driver on the session's connection: no ORM objects, no result objects.
-    connection = db.session.connection()
-    cursor = _insert_once(connection.dialect.name, while_open=while_open).execute(
-        connection, values)
+    values = {"survey_id": survey_id, "submission_id": submission_id,
+              "answers_digest": answers_digest(answers), "channel": channel,
+              "language": language, "branch_id": branch_id, "kiosk_link_id": kiosk_link_id,
+              "transcribed_by_id": transcribed_by_id, "submitted_at": utcnow(),
+              "review_status": ReviewStatus.NEW.value}
+    cursor = _insert_once(dialect.name, while_open=while_open).execute(connection, values,
+                                                                        dialect)
     try:
-        row = cursor.fetchone()
+        inserted = cursor.fetchone()
     finally:
         cursor.close()
-    if row is None:
-        existing = _stored_digest(submission_id)
-        if existing is not None:
-            raise _resubmission(*existing, digest)
-        raise SurveyClosed(survey_id)
-    response_id = row[0]
+    if inserted is None:
+        return None
+    response_id = inserted[0]
     if rows:
-        INSERT_ANSWERS.executemany(connection, [dict(row, response_id=response_id)
-                                                for row in rows])
+        INSERT_ANSWERS.executemany(
+            connection, [dict(row, response_id=response_id) for row in rows], dialect)
     return response_id
 
 
