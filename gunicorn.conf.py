@@ -6,8 +6,15 @@
 - Access lines carry no client address, no user agent, no referrer and no query string:
   people answering public forms are anonymous, and a query string can carry a language or a
   token. Each line is the time, method, path, status, size and duration.
+- The app is loaded once, before the workers are forked (`preload_app`), and everything it
+  made then is frozen out of the garbage collector (`gc.freeze()`, as Python's documentation
+  advises for forking servers): the workers' collections never touch those objects, so the
+  workers keep sharing their memory instead of each copying it, and several workers on one
+  core pay less for switching between them (bench P2). After an update, restart gunicorn:
+  a HUP reloads the workers but not the preloaded code.
 """
 
+import gc
 import os
 
 from gunicorn.http import wsgi as _gunicorn_wsgi
@@ -16,6 +23,11 @@ from gunicorn.http import wsgi as _gunicorn_wsgi
 workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+preload_app = True
+
+
+def pre_fork(_server, _worker) -> None:
+    gc.freeze()
 
 
 def _without_server_header(default_headers):

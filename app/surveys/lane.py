@@ -13,15 +13,14 @@ inside ProxyFix, and answers those three requests itself when they are the usual
 - POST /f/<token> of an open form with a page the quick reader takes (answer_reading.py),
   counted against PUBLIC_SUBMIT_RATE_LIMIT and stored with the view's own INSERTs
   (`insert_once`) on a driver connection, without the ORM session, then 303 to the
-  thank-you page.
+  thank-you page; the same page sent again is thanked again.
 
 Everything else goes to Flask unchanged, and so does anything the lane is unsure of: a request
 with a cookie (a signed-in person keeps their session handling), HEAD, other query arguments,
 a page not built yet, a closed or unknown form, a body that is not plain UTF-8 form data or
 holds a NUL, a page with something to say about it, a send refused by the rate limit, a
-page sent before (the view thanks again, or says it conflicts), a form closed meanwhile, and
-any error. A send the lane counted is marked,
-so Flask does not count it again. The pages, headers and redirects are Flask's own: the pages
+submission id sent before with other answers, a form closed meanwhile, and any error. A send
+the lane counted is marked, so Flask does not count it again. The pages, headers and redirects are Flask's own: the pages
 are the ones Flask rendered and kept, the headers come from app/security.py, and the thank-you
 address from the app's URL map. tests/surveys/test_public_lane.py holds the lane to that.
 """
@@ -50,7 +49,7 @@ from app.surveys.form_cache import (
 )
 from app.surveys.models import Channel
 from app.surveys.public_views import chosen_language, fill_page_key, thanks_page_key
-from app.surveys.responding import insert_once
+from app.surveys.responding import insert_once, sent_before
 
 #: The public form's paths; a token is what `secrets.token_urlsafe` makes.
 FORM_PATH = re.compile(r"/f/([A-Za-z0-9_-]{1,64})(/thanks)?")
@@ -157,14 +156,17 @@ class PublicFormLane:
         environ[SEND_COUNTED] = "passed"
         if db.session().in_transaction():
             db.session.commit()  # the read is over (it wrote nothing); the write has its own
+        engine, submission_id = db.engine, sent["submission_id"]
         try:
-            with write_transaction(db.engine) as connection:
-                if insert_once(connection, db.engine.dialect, form.id, version.rules, answers,
+            with write_transaction(engine) as connection:
+                if insert_once(connection, engine.dialect, form.id, version.rules, answers,
                                channel=Channel.WEB, language=language,
-                               submission_id=sent["submission_id"], while_open=True) is None:
+                               submission_id=submission_id, while_open=True) is None \
+                        and not sent_before(connection, engine.dialect, submission_id, answers):
                     raise NotStored
         except NotStored:
-            # Sent before, or the form closed meanwhile: the view thanks again, or says why.
+            # Other answers under the same submission id, or the form closed meanwhile: the
+            # view says so. The same page sent twice (a double click) is thanked again.
             return self.wsgi_app(environ, start_response)
         location, page = self._thanks(environ.get("SCRIPT_NAME", ""), token, language)
         start_response("303 SEE OTHER", [HTML, ("Content-Length", str(len(page))),
