@@ -1,7 +1,8 @@
 """Flask extensions, created unbound and initialised in create_app()."""
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from flask import Flask, request
 from flask_babel import Babel
@@ -14,6 +15,7 @@ from flask_wtf.csrf import CSRFProtect
 from limits import RateLimitItem, parse_many
 from limits.storage import RedisStorage
 from limits.strategies import FixedWindowRateLimiter
+from redis.exceptions import NoScriptError
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 from werkzeug.exceptions import TooManyRequests
@@ -67,29 +69,78 @@ class ViewLimiter(Limiter):
 
     def count_send(self, limits: str, scope: str, address: str | None = None) -> None:
         """Count this request against each of `limits` ("20 per minute;200 per hour") for the
-        client's address, and refuse it (429) once one of them is passed.
+        client's address, and refuse it (429) once one of them is passed."""
+        with self.counting_send(limits, scope, address) as count:
+            if count.refused():
+                raise TooManyRequests()
+
+    @contextmanager
+    def counting_send(self, limits: str, scope: str,
+                      address: str | None = None) -> Iterator["SendCount"]:
+        """Start counting a send against each of `limits`; the block does other work while
+        Redis counts, then asks `count.refused()`.
 
         The same count as `@limiter.limit` keeps, shortest window first and stopping at the
         first passed, in one trip to Redis for all the windows where `@limiter.limit` makes
-        one per window (issue 8, P1). Other storages and strategies count the usual way.
-        `address` is the client's, for a caller outside a request (the public form's lane).
+        one per window (issue 8, P1). The count is sent at once and its answer read when
+        asked, so a worker checks a sent page meanwhile instead of waiting for Redis. Other
+        storages and strategies count the usual way, at once. `address` is the client's, for
+        a caller outside a request (the public form's lane).
         """
         if not self.enabled:
+            yield SendCount(lambda: 0)
             return
         identifiers = [part for part in (self._key_prefix, address or get_remote_address(),
                                          scope) if part]
         items = _limit_items(limits)
         storage = self.storage
-        if isinstance(storage, RedisStorage) and type(self.limiter) is FixedWindowRateLimiter:
-            script = _count_script(storage.get_connection())
-            keys = [storage.prefixed_key(item.key_for(*identifiers)) for item in items]
-            windows = [figure for item in items for figure in (item.get_expiry(), item.amount)]
-            if script(keys=keys, args=windows):
-                raise TooManyRequests()
+        if not (isinstance(storage, RedisStorage)
+                and type(self.limiter) is FixedWindowRateLimiter):
+            passed = all(self.limiter.hit(item, *identifiers) for item in items)
+            yield SendCount(lambda: 0 if passed else 1)
             return
-        for item in items:
-            if not self.limiter.hit(item, *identifiers):
-                raise TooManyRequests()
+        client = storage.get_connection()
+        script = _count_script(client)
+        keys = [storage.prefixed_key(item.key_for(*identifiers)) for item in items]
+        windows = [figure for item in items for figure in (item.get_expiry(), item.amount)]
+        pool = client.connection_pool
+        connection = pool.get_connection()
+        try:
+            connection.send_command("EVALSHA", script.sha, len(keys), *keys, *windows)
+        except BaseException:
+            pool.release(connection)
+            raise
+
+        def answer() -> int:
+            try:
+                return connection.read_response()
+            except NoScriptError:  # a Redis that has not seen the script yet: load and count
+                return script(keys=keys, args=windows)
+
+        count = SendCount(answer)
+        try:
+            yield count
+        finally:
+            try:
+                count.refused()  # read whatever happened in the block: the count stands
+            except BaseException:
+                connection.disconnect()  # its answer may be unread: the pool opens a fresh one
+                raise
+            finally:
+                pool.release(connection)
+
+
+class SendCount:
+    """A send being counted: `refused()` waits for the count's answer, once."""
+
+    def __init__(self, answer: Callable[[], int]):
+        self._answer, self._place = answer, None
+
+    def refused(self) -> bool:
+        """Return whether the send passed one of the limits (the 1-based window, or 0)."""
+        if self._place is None:
+            self._place = self._answer()
+        return bool(self._place)
 
 
 #: Adds one to each window's counter in turn (a new counter expires with its window) and

@@ -20,9 +20,10 @@ with a cookie (a signed-in person keeps their session handling), HEAD, other que
 a page not built yet, a closed or unknown form, a body that is not plain UTF-8 form data or
 holds a NUL, a page with something to say about it, a send refused by the rate limit, a
 submission id sent before with other answers, a form closed meanwhile, and any error. A send
-the lane counted is marked, so Flask does not count it again. The pages, headers and redirects are Flask's own: the pages
-are the ones Flask rendered and kept, the headers come from app/security.py, and the thank-you
-address from the app's URL map. tests/surveys/test_public_lane.py holds the lane to that.
+the lane counted is marked, so Flask does not count it again. The pages, headers and
+redirects are Flask's own: the pages are the ones Flask rendered and kept, the headers come
+from app/security.py, and the thank-you address from the app's URL map.
+tests/surveys/test_public_lane.py holds the lane to that.
 """
 
 import functools
@@ -34,7 +35,7 @@ from contextlib import nullcontext
 
 from flask import Flask, current_app, has_app_context
 from werkzeug.datastructures import MultiDict
-from werkzeug.exceptions import NotFound, TooManyRequests
+from werkzeug.exceptions import NotFound
 from werkzeug.utils import redirect
 
 from app.database import write_transaction
@@ -93,20 +94,7 @@ class PublicFormLane:
     def _page(self, environ: dict, start_response: StartResponse, token: str,
               is_thanks: bool) -> Iterable[bytes]:
         requested = _only_lang(environ.get("QUERY_STRING", ""))
-        if requested is False:
-            return self.wsgi_app(environ, start_response)
-        with self._context():
-            try:
-                form = public_form_or_404(token)
-            except NotFound:
-                return self.wsgi_app(environ, start_response)
-            language = chosen_language(form, requested)
-            if is_thanks:
-                page = built_page(form, thanks_page_key(language))
-            elif form.is_open:
-                page = built_page(form, fill_page_key(token, language))
-            else:
-                page = None
+        page = None if requested is False else self._built_page(token, is_thanks, requested)
         if page is None:
             return self.wsgi_app(environ, start_response)
         body = (page if is_thanks else with_new_submission_id(page)).encode()
@@ -114,46 +102,62 @@ class PublicFormLane:
                                   *_security_headers(environ)])
         return [body]
 
+    def _built_page(self, token: str, is_thanks: bool, requested: str | None) -> str | None:
+        """Return the kept blank page (of an open form) or thank-you page, if built."""
+        with self._context():
+            try:
+                form = public_form_or_404(token)
+            except NotFound:
+                return None
+            language = chosen_language(form, requested)
+            if is_thanks:
+                return built_page(form, thanks_page_key(language))
+            return built_page(form, fill_page_key(token, language)) if form.is_open else None
+
     def _send(self, environ: dict, start_response: StartResponse,
               token: str) -> Iterable[bytes]:
         requested = _only_lang(environ.get("QUERY_STRING", ""))
-        if requested is False:
+        body = None if requested is False else _form_body(
+            environ, self.app.config["MAX_CONTENT_LENGTH"])
+        sent = None if body is None else _form_fields(body)
+        thanked = None
+        if sent is not None:
+            try:
+                with self._context():
+                    thanked = self._store(environ, token, sent, requested)
+            except Exception:  # noqa: BLE001 - Flask answers, logs and shows its error page
+                # Nothing was stored (the transaction rolled back), or it was and the view
+                # finds the same page stored and thanks again: handing on never stores twice.
+                self.app.logger.exception("The public form's lane handed a send on to Flask.")
+        if thanked is None:
             return self.wsgi_app(environ, start_response)
-        body = _form_body(environ, self.app.config["MAX_CONTENT_LENGTH"])
-        if body is None:
-            return self.wsgi_app(environ, start_response)
-        sent = _form_fields(body)
-        if sent is None:
-            return self.wsgi_app(environ, start_response)
-        try:
-            with self._context():
-                return self._store(environ, start_response, token, sent, requested)
-        except Exception:  # noqa: BLE001 - Flask answers, logs and shows its error page
-            # Nothing was stored (the transaction rolled back) or it was, and the same
-            # submission id is then thanked again: handing on never stores twice.
-            self.app.logger.exception("The public form's lane handed a send on to Flask.")
-            return self.wsgi_app(environ, start_response)
+        location, page = thanked
+        start_response("303 SEE OTHER", [HTML, ("Content-Length", str(len(page))),
+                                         ("Location", location), *_security_headers(environ)])
+        return [page]
 
-    def _store(self, environ: dict, start_response: StartResponse, token: str,
-               sent: MultiDict, requested: str | None) -> Iterable[bytes]:
+    def _store(self, environ: dict, token: str, sent: MultiDict,
+               requested: str | None) -> tuple[str, bytes] | None:
+        """Count and store a usual sent page; return the thank-you address and redirect body,
+        or None to hand the send on to the view."""
         try:
             form = public_form_or_404(token)
         except NotFound:
-            return self.wsgi_app(environ, start_response)
-        language = chosen_language(form, sent.get("language") or requested)
+            return None
         if not form.is_open:
-            return self.wsgi_app(environ, start_response)
-        version = answer_form_version(form, language)
-        answers = version.reader.read(sent)
-        if answers is None:
-            return self.wsgi_app(environ, start_response)
-        try:
-            limiter.count_send(self.app.config["PUBLIC_SUBMIT_RATE_LIMIT"], scope=FILL,
-                               address=environ.get("REMOTE_ADDR"))
-        except TooManyRequests:
-            environ[SEND_COUNTED] = "refused"  # Flask shows its page, without counting again
-            return self.wsgi_app(environ, start_response)
-        environ[SEND_COUNTED] = "passed"
+            return None
+        # Counted first, as the view counts before it reads; Redis counts while the page is read.
+        with limiter.counting_send(self.app.config["PUBLIC_SUBMIT_RATE_LIMIT"], scope=FILL,
+                                   address=environ.get("REMOTE_ADDR")) as count:
+            try:
+                language = chosen_language(form, sent.get("language") or requested)
+                version = answer_form_version(form, language)
+                answers = version.reader.read(sent)
+            finally:
+                # Handed on from here, the view does not count the send again.
+                environ[SEND_COUNTED] = "refused" if count.refused() else "passed"
+        if answers is None or environ[SEND_COUNTED] == "refused":
+            return None  # the view shows the page with its messages, or its 429 page
         if db.session().in_transaction():
             db.session.commit()  # the read is over (it wrote nothing); the write has its own
         engine, submission_id = db.engine, sent["submission_id"]
@@ -167,11 +171,8 @@ class PublicFormLane:
         except NotStored:
             # Other answers under the same submission id, or the form closed meanwhile: the
             # view says so. The same page sent twice (a double click) is thanked again.
-            return self.wsgi_app(environ, start_response)
-        location, page = self._thanks(environ.get("SCRIPT_NAME", ""), token, language)
-        start_response("303 SEE OTHER", [HTML, ("Content-Length", str(len(page))),
-                                         ("Location", location), *_security_headers(environ)])
-        return [page]
+            return None
+        return self._thanks(environ.get("SCRIPT_NAME", ""), token, language)
 
     @functools.cached_property
     def _thanks(self) -> Callable[[str, str, str], tuple[str, bytes]]:

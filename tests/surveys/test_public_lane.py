@@ -7,6 +7,7 @@ import re
 import uuid
 
 import pytest
+from limits import parse
 
 from app.extensions import db
 from app.surveys import lane
@@ -242,3 +243,34 @@ def test_a_form_closed_by_another_host_takes_nothing(client, make_survey, flask_
     assert sent.status_code == 200
     assert "closed" in sent.text.lower()
     assert responses() == []
+
+
+def test_a_page_with_something_to_say_is_counted_once(app, client, make_survey, flask_handled):
+    """The lane counts a send before reading it, as the view does; a page it hands on for its
+    messages is not counted again."""
+    survey = make_survey()
+    wrong = {**good_answers(survey), name_of(survey, "number"): "lots"}
+    codes = [client.post(f"/f/{survey.token}", data={**wrong, "submission_id": submission_id(
+        client.get(f"/f/{survey.token}").data)}).status_code for _ in range(4)]
+    assert codes == [200] * 4
+    assert len([seen for seen in flask_handled if seen.startswith("POST")]) == 4
+    assert client.post(f"/f/{survey.token}", data={
+        **good_answers(survey),
+        "submission_id": submission_id(client.get(f"/f/{survey.token}").data)}
+    ).status_code == 429
+
+
+def test_a_redis_that_has_not_seen_the_count_script_counts_too(app, client, make_survey):
+    from app.extensions import limiter
+
+    if not app.config["RATELIMIT_STORAGE_URI"].startswith("redis"):
+        pytest.skip("Redis only (set TEST_REDIS_URL)")
+    limiter.storage.get_connection().script_flush()
+    survey = make_survey()
+    sent = client.post(f"/f/{survey.token}", data={
+        **good_answers(survey),
+        "submission_id": submission_id(client.get(f"/f/{survey.token}").data)})
+    assert sent.status_code == 303
+    assert len(responses()) == 1
+    identifiers = (app.config["RATELIMIT_KEY_PREFIX"], "127.0.0.1", "surveys.fill")
+    assert limiter.storage.get(parse("4 per minute").key_for(*identifiers)) == 1
