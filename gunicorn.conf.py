@@ -24,6 +24,8 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 preload_app = True
+#: gunicorn's sync worker, woken one at a time for a new connection (app/serving.py).
+worker_class = "app.serving.ExclusiveAcceptWorker"
 
 
 def pre_fork(_server, _worker) -> None:

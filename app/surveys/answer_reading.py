@@ -11,9 +11,10 @@ It is built once per form version and language, beside the answer form class
 and broken, to both and checks that they agree (issue 8, P1).
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from werkzeug.datastructures import MultiDict
@@ -164,7 +165,7 @@ def _reader(view: QuestionView, question: Question) -> Read:  # noqa: C901 - one
             if len(raw) > 1:
                 raise Unsure
             try:
-                value = datetime.strptime(raw[0], "%Y-%m-%d").date()  # noqa: DTZ007 - a day
+                value = _day(raw[0])
             except ValueError:
                 raise Unsure from None
             first_day, last_day = date_limits()
@@ -203,3 +204,15 @@ def _whole_number(text: str) -> int:
     except ValueError:
         raise Unsure from None
 
+
+
+#: A day as a browser's date field sends it; anything else is read as the full form reads it.
+ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+
+
+def _day(text: str) -> date:
+    """Read a day as WTForms' DateField reads it ("%Y-%m-%d"), the usual shape quickly."""
+    usual = ISO_DAY.fullmatch(text)
+    if usual is not None:
+        return date(*map(int, usual.groups()))
+    return datetime.strptime(text, "%Y-%m-%d").date()  # noqa: DTZ007 - a day

@@ -158,7 +158,7 @@ class PublicFormLane:
                 environ[SEND_COUNTED] = "refused" if count.refused() else "passed"
         if answers is None or environ[SEND_COUNTED] == "refused":
             return None  # the view shows the page with its messages, or its 429 page
-        if db.session().in_transaction():
+        if db.session.registry.has() and db.session().in_transaction():
             db.session.commit()  # the read is over (it wrote nothing); the write has its own
         engine, submission_id = db.engine, sent["submission_id"]
         try:
