@@ -266,7 +266,7 @@ class Precompiled:
         `connection` is a SQLAlchemy Connection, or a pooled driver connection with the
         `dialect` of its engine."""
         prepared = self._for(dialect or connection.dialect)
-        cursor = _driver(connection).cursor()
+        cursor = driver_of(connection).cursor()
         cursor.execute(prepared[0].string, self._parameters(prepared, values))
         return cursor
 
@@ -274,7 +274,7 @@ class Precompiled:
                     dialect=None) -> None:
         """Run once per row of `rows` (each with the same keys), in one driver call."""
         prepared = self._for(dialect or connection.dialect)
-        cursor = _driver(connection).cursor()
+        cursor = driver_of(connection).cursor()
         try:
             cursor.executemany(prepared[0].string,
                                [self._parameters(prepared, row) for row in rows])
@@ -282,7 +282,8 @@ class Precompiled:
             cursor.close()
 
 
-def _driver(connection: Connection | PoolProxiedConnection) -> PoolProxiedConnection:
+def driver_of(connection: Connection | PoolProxiedConnection) -> PoolProxiedConnection:
+    """Return the pooled driver connection of a SQLAlchemy Connection, or `connection`."""
     return connection.connection if isinstance(connection, Connection) else connection
 
 
