@@ -69,6 +69,12 @@ class WriterQueue:
                 time.sleep(pause)
                 pause = min(pause * 2, self.LONGEST_PAUSE)
 
+    def wait_turn(self, timeout: float) -> None:
+        """Wait up to `timeout` seconds for this writer's turn, or fail as SQLite would."""
+        if not self.acquire(timeout=timeout):
+            raise exc.OperationalError("BEGIN IMMEDIATE", None,
+                                       sqlite3.OperationalError("database is locked"))
+
     def release(self) -> None:
         if self.lock_path is not None and self._file is not None:
             fcntl.flock(self._file, fcntl.LOCK_UN)
@@ -113,9 +119,7 @@ def configure_connections(app: Flask) -> None:
         if not writes_expected():
             connection.exec_driver_sql("BEGIN")
             return
-        if not writers.acquire(timeout=timeout_ms / 1000):
-            raise exc.OperationalError("BEGIN IMMEDIATE", None,
-                                       sqlite3.OperationalError("database is locked"))
+        writers.wait_turn(timeout_ms / 1000)
         connection.info[HOLDS_WRITE_LOCK] = True
         try:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
@@ -175,9 +179,8 @@ def write_transaction(engine: Engine) -> Iterator[PoolProxiedConnection]:
     writers, timeout = _WRITERS.get(engine, (None, 0.0))
     connection = engine.raw_connection()
     try:
-        if writers is not None and not writers.acquire(timeout=timeout):
-            raise exc.OperationalError("BEGIN IMMEDIATE", None,
-                                       sqlite3.OperationalError("database is locked"))
+        if writers is not None:
+            writers.wait_turn(timeout)
         try:
             if writers is not None:
                 connection.driver_connection.execute("BEGIN IMMEDIATE")

@@ -188,12 +188,16 @@ def answer_form_version(form: PublicForm, language: str) -> AnswerFormVersion:
 
 def kept_page(form: PublicForm, key: tuple[Hashable, ...], render: Callable[[], str]) -> str:
     """Return a page of `form` rendered once per form version under `key`."""
-    return kept().get(("page", *form.version(), *key), render)
+    return kept().get(_page_key(form, key), render)
 
 
 def built_page(form: PublicForm, key: tuple[Hashable, ...]) -> str | None:
     """Return the page `kept_page` keeps under `key`, or None when it is not built yet."""
-    return kept().peek(("page", *form.version(), *key))
+    return kept().peek(_page_key(form, key))
+
+
+def _page_key(form: PublicForm, key: tuple[Hashable, ...]) -> tuple[Hashable, ...]:
+    return ("page", *form.version(), *key)
 
 
 def with_new_submission_id(page: str) -> str:

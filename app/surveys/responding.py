@@ -283,28 +283,28 @@ def sheets_typed_today(survey: Survey, person: User) -> int:
             SurveyResponse.submitted_at >= library_day_start(library_today())))
 
 
-#: The answers digest of the response stored under a submission id.
-STORED_DIGEST = Precompiled(sa.select(SurveyResponse.answers_digest).where(
+#: The id and answers digest of the response stored under a submission id.
+STORED_DIGEST = Precompiled(sa.select(SurveyResponse.id, SurveyResponse.answers_digest).where(
     SurveyResponse.submission_id == sa.bindparam("submission_id")))
 
 
 def sent_before(connection, dialect, submission_id: str, answers: dict[int, Any]) -> bool:
     """Return whether the response stored under `submission_id` has these same answers (the
     same page sent twice), on a pooled driver connection of a `dialect` engine."""
+    stored = _stored_digest(submission_id, connection, dialect)
+    return stored is not None and stored[1] == answers_digest(answers)
+
+
+def _stored_digest(submission_id: str, connection=None, dialect=None) -> tuple[int, str] | None:
+    """Return the id and answers digest of the response stored with `submission_id`, on
+    `connection` or the session's."""
+    connection = connection if connection is not None else db.session.connection()
     cursor = STORED_DIGEST.execute(connection, {"submission_id": submission_id}, dialect)
     try:
         stored = cursor.fetchone()
     finally:
         cursor.close()
-    return stored is not None and stored[0] == answers_digest(answers)
-
-
-def _stored_digest(submission_id: str) -> tuple[int, str] | None:
-    """Return the id and answers digest of the response stored with `submission_id`."""
-    row = db.session.execute(
-        sa.select(SurveyResponse.id, SurveyResponse.answers_digest).where(
-            SurveyResponse.submission_id == submission_id)).one_or_none()
-    return None if row is None else (row.id, row.answers_digest)
+    return None if stored is None else (stored[0], stored[1])
 
 
 def _resubmission(response_id: int, stored_digest: str, digest: str) -> Exception:
