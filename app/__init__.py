@@ -35,6 +35,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
                      view_func=app.send_static_file)
     ensure_secret_key(app)
     check_production_settings(app)
+    check_contact_minimum_age(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
@@ -66,7 +67,18 @@ def ensure_secret_key(app: Flask) -> None:
 
 
 class UnsafeSettings(RuntimeError):
-    """A production deployment is configured in a way that would lose or leak something."""
+    """A deployment is configured in a way that would lose or leak something."""
+
+
+def check_contact_minimum_age(app: Flask) -> None:
+    """Refuse a CONTACT_MINIMUM_AGE the forms' age bands cannot tell apart: a child of that
+    age could leave contact details without a parent or guardian."""
+    from app.surveys.building import CONTACT_AGES
+
+    if app.config["CONTACT_MINIMUM_AGE"] not in CONTACT_AGES:
+        raise UnsafeSettings(
+            f"CONTACT_MINIMUM_AGE is {app.config['CONTACT_MINIMUM_AGE']}; it must be one of "
+            f"{' or '.join(map(str, CONTACT_AGES))}, where the forms' age bands begin.")
 
 
 def check_production_settings(app: Flask) -> None:

@@ -55,6 +55,9 @@ class Defaults:
     #: Months after which the words of long-text answers are removed (coded excerpts stay);
     #: 0 keeps them.
     RAW_TEXT_RETENTION_MONTHS = int(os.environ.get("RAW_TEXT_RETENTION_MONTHS", "0"))
+    #: Children under this age (13 or 18, where the forms' age bands begin) leave no contact
+    #: details on a form; a parent or guardian may leave their own (DOMAIN privacy rule 11).
+    CONTACT_MINIMUM_AGE = int(os.environ.get("CONTACT_MINIMUM_AGE", "13"))
     #: Languages the community speaks, as codes; shown by name on forms and records.
     COMMUNITY_LANGUAGES = os.environ.get(
         "COMMUNITY_LANGUAGES", "en,fr,ar,prs,ti,es,tl,zh,so,uk,pa"

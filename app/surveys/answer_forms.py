@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from babel import support
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
@@ -38,6 +39,7 @@ from app.surveys.answer_fields import (
     date_in_range,
     parse_number,
 )
+from app.surveys.building import child_option_ids
 from app.surveys.locale import current_interface_language
 from app.surveys.models import Question, QuestionKind, Survey
 from app.surveys.responding import ONE_OPTION_KINDS, InvalidContact, normalise_contact
@@ -51,8 +53,12 @@ NOT_SHOWN = _l("Please choose from the answers shown.")
 TOO_LONG = _l("Please keep this to %(max)d characters or fewer.")
 NOT_A_DATE = _l("Please give a real date, as year-month-day, like 2026-03-31.")
 RANK_NEEDED = _l("Please give at least one of these a number.")
-#: The contact section's fields, in page order (see _contact_fields).
-CONTACT_FIELDS = ("contact_ok", "contact_channel", "contact_value", "contact_name")
+#: The contact section's fields, in page order (see _contact_fields); the guardian's box is on
+#: forms that ask for an age band.
+CONTACT_FIELDS = ("contact_ok", "contact_guardian", "contact_channel", "contact_value",
+                  "contact_name")
+GUARDIAN_NEEDED = _l("We cannot keep a child's contact details. If you are their parent or "
+                     "guardian, tick the box to say so and leave your own.")
 CONTACT_CHANNELS = [(ContactChannel.PHONE.value, _l("Phone call")),
                     (ContactChannel.TEXT.value, _l("Text message")),
                     (ContactChannel.EMAIL.value, _l("Email"))]
@@ -91,6 +97,9 @@ class AnswerForm(FlaskForm):
     questions: tuple[QuestionView, ...] = ()
     #: Words of the contact section, in the page's language (purpose, consent, months).
     contact_texts: dict[str, Any] = {}
+    #: Age band questions (field name) and their choices for children under the age at which
+    #: people may leave their own contact details (CONTACT_MINIMUM_AGE).
+    child_bands: dict[str, frozenset[int]] = {}
     #: Required questions must be answered; typed-in paper sheets take what is on the sheet.
     enforce_required = True
 
@@ -150,12 +159,30 @@ class AnswerForm(FlaskForm):
         return self.asks_for_contact and bool(self.contact_ok.data)
 
     def consent_wording(self) -> str:
-        """Return the words of the contact section as the person read them."""
+        """Return the words of the contact section as the person read them, with the
+        guardian's box when they ticked it."""
         texts = self.contact_texts
         lines = [str(_l("You may contact me")), texts.get("purpose", ""),
                  texts.get("consent", ""), str(self.contact_promise()),
                  str(self.contact_ok.label.text)]
+        if self.from_guardian():
+            lines.append(str(self.contact_guardian.label.text))
         return "\n".join(line for line in lines if line)
+
+    def from_guardian(self) -> bool:
+        """Return whether a parent or guardian ticked their box."""
+        return "contact_guardian" in self and bool(self.contact_guardian.data)
+
+    def answered_as_child(self) -> bool:
+        """Return whether an age band shown was answered with a child's band."""
+        shown = {view.name for view in self.shown_questions()}
+        return any(self._chosen(name) & options for name, options in self.child_bands.items()
+                   if name in shown)
+
+    def guardian_note(self):
+        """Return what the page says above the guardian's box."""
+        return _l("Under %(age)s? Only a parent or guardian may leave contact details: their "
+                  "own.", age=self.contact_texts.get("minimum_age", 13))
 
     def contact_promise(self):
         """Return the promise made about a contact left on this form."""
@@ -186,6 +213,8 @@ class AnswerForm(FlaskForm):
         if not field.data and (self.contact_value.data or "").strip():
             raise ValidationError(_l("Please tick the box if we may contact you, or clear your "
                                      "phone number or email address."))
+        if field.data and self.answered_as_child() and not self.from_guardian():
+            raise ValidationError(GUARDIAN_NEEDED)
 
     def validate_contact_channel(self, field) -> None:
         if self.contact_ok.data and field.data not in dict(CONTACT_CHANNELS):
@@ -243,12 +272,19 @@ def build_answer_form(survey: Survey, language: str, *,
         views.append(view)
         fields[view.name] = FIELD_BUILDERS[question.kind](question, view)
     views = _with_conditions(views, survey)
+    minimum_age = current_app.config["CONTACT_MINIMUM_AGE"]
     if survey.asks_for_contact:
         fields.update(_contact_fields())
+        child_bands = {f"q_{question.id}": child_option_ids(question, minimum_age)
+                       for question in survey.active_questions}
+        fields["child_bands"] = {name: ids for name, ids in child_bands.items() if ids}
+        if fields["child_bands"]:
+            fields["contact_guardian"] = BooleanField(
+                _l("I am their parent or guardian, and these are my own contact details"))
     fields["questions"] = tuple(views)
     fields["contact_texts"] = {"purpose": survey.text("contact_purpose", language),
                                "consent": survey.text("consent_text", language),
-                               "months": survey.consent_months}
+                               "months": survey.consent_months, "minimum_age": minimum_age}
     return type("SurveyAnswerForm", (base,), fields)
 
 

@@ -45,6 +45,25 @@ FIXED_LABELS = {
 }
 
 
+#: The age at which each of the builder's age bands above ends (None: no end, or no age given).
+AGE_BAND_ENDS = (13, 18, 25, 35, 45, 55, 65, 75, None, None)
+#: The ages a library may set as CONTACT_MINIMUM_AGE: where the bands of children end.
+CONTACT_AGES = (13, 18)
+
+
+def child_option_ids(question: Question, minimum_age: int) -> frozenset[int]:
+    """Return the ids of an age band question's choices for children under `minimum_age`,
+    who leave no contact details without a parent or guardian (DOMAIN privacy rule 11).
+
+    The builder's ten bands are fixed and never edited, so they are known by their place;
+    a question with other bands (made before the builder fixed them) has none."""
+    options = sorted(question.options, key=lambda option: option.position)
+    if question.kind != QuestionKind.AGE_BAND or len(options) != len(AGE_BAND_ENDS):
+        return frozenset()
+    return frozenset(option.id for option, end in zip(options, AGE_BAND_ENDS, strict=True)
+                     if end is not None and end <= minimum_age)
+
+
 class DefaultLanguageIncomplete(Exception):
     """A language becomes the default only once every text is translated into it."""
 
