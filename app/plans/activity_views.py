@@ -32,6 +32,7 @@ from app.plans.activity_forms import ActivityForm, SessionForm, activity_values,
 from app.plans.document import plan_document
 from app.plans.membership import require_group
 from app.plans.models import Activity, ActivitySession, Plan
+from app.plans.worksheet import success_worksheet
 from app.records import library_today
 
 BAD_AUDIENCE = ("That audience is not one we print for. Use audience=public, audience=partners "
@@ -174,6 +175,18 @@ def plan_pdf(plan_id: int):
                      large_print=options.large_print,
                      document=plan_document(plan, options.audience))
     return pdf_response(pdf, pdf_filename("plan", plan.title, options.audience.value))
+
+
+@bp.route("/plans/<int:plan_id>/success-worksheet.pdf")
+@allow(Access.MEMBER)
+def success_worksheet_pdf(plan_id: int):
+    """Print "How will we know this worked for us?" for the meeting that defines success."""
+    plan = get_plan_or_404(plan_id)
+    pdf = render_pdf("pdf/plans/success_worksheet.html", audience=Audience.PUBLIC,
+                     title=f"Success worksheet: {plan.title}",
+                     large_print=request.args.get("large") == "1",
+                     worksheet=success_worksheet(plan))
+    return pdf_response(pdf, pdf_filename("success worksheet", plan.title))
 
 
 def _activity_form(plan: Plan, form: ActivityForm, *,

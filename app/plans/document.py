@@ -171,7 +171,7 @@ class PlanDocument:
 
 def plan_document(plan: Plan, audience: Audience) -> PlanDocument:
     """Return what the plan document shows to `audience`."""
-    indicators = sorted(plan.indicators, key=_indicator_order)
+    indicators = sorted(plan.indicators, key=indicator_order)
     outcomes = [indicator for indicator in indicators if indicator.is_outcome]
     outputs = [indicator for indicator in indicators if not indicator.is_outcome]
     activities = [_activity_entry(activity, audience) for activity in plan.activities]
@@ -180,11 +180,11 @@ def plan_document(plan: Plan, audience: Audience) -> PlanDocument:
         focus_community=plan.focus_community.name if plan.focus_community else "",
         status=plan.status_label, endorsement=endorsement_text(plan), goal=plan.goal,
         why=plan.why, summary=plan.summary, period=_period(plan.starts_on, plan.ends_on),
-        themes=_themes(plan, audience),
+        themes=theme_entries(plan, audience),
         group=_group(plan, audience) if plan.action_group else None,
         activities=activities, timeline=plan_timeline(plan),
-        outcome_indicators=[_indicator_entry(indicator) for indicator in outcomes],
-        output_indicators=[_indicator_entry(indicator) for indicator in outputs],
+        outcome_indicators=[indicator_entry(indicator) for indicator in outcomes],
+        output_indicators=[indicator_entry(indicator) for indicator in outputs],
         totals=plan_output_totals(plan),
         logic_model=_logic_model(plan, audience, outputs, outcomes),
         internal=_internal(plan) if audience.is_internal else None,
@@ -202,7 +202,7 @@ def endorsement_text(plan: Plan) -> str:
             f"“{decision.meeting.title}”, by {decision.decided_by}.")
 
 
-def _themes(plan: Plan, audience: Audience) -> list[ThemeEntry]:
+def theme_entries(plan: Plan, audience: Audience) -> list[ThemeEntry]:
     ids = [theme.id for theme in plan.themes]
     if not ids:
         return []
@@ -343,12 +343,12 @@ def _month_after(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
-def _indicator_order(indicator: Indicator) -> tuple[int, int, int]:
+def indicator_order(indicator: Indicator) -> tuple[int, int, int]:
     return (list(IndicatorLevel).index(IndicatorLevel(indicator.level)), indicator.position,
             indicator.id or 0)
 
 
-def _indicator_entry(indicator: Indicator) -> IndicatorEntry:
+def indicator_entry(indicator: Indicator) -> IndicatorEntry:
     decision = indicator.agreed_at
     if decision is not None and decision.is_on_record:
         agreed = (f"Agreed at “{decision.meeting.title}” on "
