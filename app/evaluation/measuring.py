@@ -212,11 +212,13 @@ def _bucket(column, edges: list) -> sa.Case:
 
 
 def counted_option_ids(measure: IndicatorMeasure) -> list[int]:
-    """The options that count: the ticked ones, or "Yes" (the first option) for yes/no."""
+    """The options that count: the ticked ones under any of their wordings, or "Yes" (the
+    first option) for yes/no."""
     question = measure.question
     if question is not None and question.kind == QuestionKind.YES_NO:
         return [question.options[0].id] if question.options else []
-    return list(measure.counted_option_ids or [])
+    ticked = measure.counted_option_ids or []
+    return sorted(question.same_choices(ticked)) if question is not None else list(ticked)
 
 
 def _form_share(measure: IndicatorMeasure, start: date, end: date) -> list[PeriodValue]:
@@ -468,8 +470,10 @@ def describe_measure(indicator: Indicator) -> str:
     elif question.kind == QuestionKind.YES_NO:
         counted = "who said yes"
     else:
-        chosen = set(measure.counted_option_ids or [])
-        labels = [option.text() for option in question.options if option.id in chosen]
+        chosen = set(counted_option_ids(measure))
+        labels = list(dict.fromkeys(  # today's wording first, then earlier ones
+            option.text() for option in sorted(question.options, key=lambda o: o.is_retired)
+            if option.id in chosen))
         counted = "who chose " + (" or ".join(labels) if labels else "(no option ticked yet)")
     return (f"From form answers: among those who answered {question_label(question)}, the "
             f"share {counted}, per {every}.")

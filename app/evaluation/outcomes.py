@@ -319,7 +319,8 @@ def outcome_summary(plan: Plan, start: date, end: date) -> list[OutcomeLine]:
     """Return, per outcome, the share who agreed on each form, counting only responses
     submitted from `start` to `end` inclusive (days where the library is).
 
-    Agreeing means choosing one of the last two choices still on the question. A side is None
+    Agreeing means choosing one of the last two choices still on the question, under any of
+    their wordings (a reworded choice replaces the answered one). A side is None
     when the plan has no such form or its question was taken off the form.
     """
     period = (library_day_start(start), library_day_start(end + timedelta(days=1)))
@@ -356,7 +357,9 @@ def _agree_share(question: Question | None,
                  period: tuple[datetime, datetime]) -> AgreeShare | None:
     if question is None:
         return None
-    agreeing = [option.id for option in question.active_options[-AGREEING_OPTIONS:]]
+    # The last two choices, with the answers given under their earlier wordings.
+    agreeing = question.same_choices(
+        option.id for option in question.active_options[-AGREEING_OPTIONS:])
     row = db.session.execute(
         sa.select(sa.func.count(Answer.id),
                   sa.func.count(Answer.id).filter(Answer.option_id.in_(agreeing)))

@@ -7,6 +7,7 @@ default language when a translation is missing.
 """
 
 import secrets
+from collections.abc import Iterable
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -202,6 +203,22 @@ class Question(db.Model):
     def active_options(self) -> list["QuestionOption"]:
         return [option for option in self.options if not option.is_retired]
 
+    def same_choices(self, option_ids: Iterable[int]) -> set[int]:
+        """Return `option_ids` with every other wording of the same choices: the retired
+        choices they replaced and the choices that replaced them."""
+        linked: dict[int, set[int]] = {}
+        for option in self.options:
+            if option.replaces_id is not None:
+                linked.setdefault(option.id, set()).add(option.replaces_id)
+                linked.setdefault(option.replaces_id, set()).add(option.id)
+        found, waiting = set(), list(option_ids)
+        while waiting:
+            option_id = waiting.pop()
+            if option_id not in found:
+                found.add(option_id)
+                waiting.extend(linked.get(option_id, ()))
+        return found
+
 
 class QuestionOption(db.Model):
     """One choice of a question. Answered options are retired, never deleted."""
@@ -215,6 +232,10 @@ class QuestionOption(db.Model):
     #: Per language: {"en": {"label": "..."}}.
     texts: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     is_retired: Mapped[bool] = mapped_column(default=False)
+    #: The answered choice this one took over when staff reworded it: the same choice, so
+    #: counts of it (outcome shares, measures) take in the answers given under either wording.
+    replaces_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("question_options.id", ondelete="SET NULL"))
 
     question: Mapped[Question] = relationship(back_populates="options")
 

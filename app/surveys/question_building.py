@@ -252,6 +252,7 @@ def _apply_typed_options(survey: Survey, question: Question,
             if option.id in answered:
                 option.is_retired = True
                 replaced[option.id] = _option(survey, draft.label)
+                replaced[option.id].replaces_id = option.id
                 question.options.insert(question.options.index(option) + 1,
                                         replaced[option.id])
             else:

@@ -10,6 +10,7 @@ from app.evaluation.measuring import (
     MeasurementDetails,
     MeasurementError,
     add_measurement,
+    describe_measure,
     indicator_results,
     overview,
     periods_between,
@@ -33,6 +34,7 @@ from app.surveys.models import (
     Survey,
     SurveyResponse,
 )
+from app.surveys.question_building import OptionDraft, QuestionDraft, save_question
 
 _serial = count(1)
 TODAY = date(2026, 6, 15)
@@ -331,3 +333,31 @@ def test_setting_a_form_share_checks_the_question_and_its_options(plan):
                                                     min_score=4))
     assert (measure.question_id, measure.min_score, measure.counted_option_ids) == (
         rating.id, 4, [])
+
+
+def test_a_counted_choice_reworded_in_the_builder_counts_under_both_wordings(plan):
+    indicator = _indicator(plan)
+    question = _question(QuestionKind.SINGLE_CHOICE, ("Strongly agree", "Agree", "Disagree"))
+    question.survey.questions.append(question)
+    strongly, agree, disagree = question.options
+    _measure(indicator, method=MeasureMethod.FORM_SHARE, question=question,
+             counted_option_ids=[strongly.id], period=MeasurePeriod.QUARTER)
+    _respond(question, _noon(2026, 1, 5), options=[strongly])
+    _respond(question, _noon(2026, 1, 6), options=[agree])
+    # Staff reword the answered "Strongly agree": it is retired and a new choice replaces it.
+    save_question(question.survey, question, draft=QuestionDraft(
+        kind=QuestionKind.SINGLE_CHOICE, prompt="How was it?", options=[
+            OptionDraft(label="Yes, very much", id=strongly.id),
+            OptionDraft(label="Agree", id=agree.id),
+            OptionDraft(label="Disagree", id=disagree.id)]))
+    db.session.flush()
+    reworded = question.active_options[0]
+    assert (reworded.text(), reworded.replaces_id, strongly.is_retired) == (
+        "Yes, very much", strongly.id, True)
+    _respond(question, _noon(2026, 2, 5), options=[reworded])
+    _respond(question, _noon(2026, 2, 6), options=[disagree])
+
+    (q1,) = _only(plan).periods
+
+    assert q1.text == "50% (2 of 4)"
+    assert "the share who chose Yes, very much or Strongly agree" in describe_measure(indicator)

@@ -12,7 +12,12 @@ from app.evaluation.models import OutcomeForm
 from app.extensions import db
 from app.plans.models import Indicator, PlanChange
 from app.surveys.models import Answer, Survey, SurveyResponse
-from app.surveys.question_building import remove_question
+from app.surveys.question_building import (
+    OptionDraft,
+    QuestionDraft,
+    remove_question,
+    save_question,
+)
 
 SCALE = ["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree",
          "Strongly agree"]
@@ -236,6 +241,22 @@ def test_outcome_summary_matches_hand_computed_shares(plan, both_forms):
     assert lines["Applying it"].follow_up.share == pytest.approx(2 / 3)
     awareness = lines["Awareness of library services"]
     assert awareness.immediate.answered == 0 and awareness.immediate.share is None
+
+
+def test_an_agree_choice_reworded_after_answers_still_counts_them(plan, both_forms):
+    immediate, _ = both_forms
+    knowledge = immediate.active_questions[0]
+    drafts = [OptionDraft(label=option.text(), id=option.id) for option in knowledge.options]
+    drafts[-1].label = "Yes, very much"  # was "Strongly agree", chosen twice in March
+    save_question(immediate, knowledge, draft=QuestionDraft(
+        kind=knowledge.kind, prompt=knowledge.text("prompt"), options=drafts))
+    db.session.commit()
+    assert [option.text() for option in knowledge.active_options][-2:] == [
+        "Agree", "Yes, very much"]
+    _respond(immediate, datetime(2026, 3, 14, 18, tzinfo=UTC), {0: 4})  # the new wording
+    db.session.commit()
+    lines = _by_outcome(plan, date(2026, 3, 1), date(2026, 3, 31))
+    assert lines["Knowledge"].immediate == outcomes.AgreeShare(agree=4, answered=5)
 
 
 def test_outcome_summary_counts_days_where_the_library_is(plan, both_forms):
