@@ -7,7 +7,7 @@ from app.conversations.models import Conversation
 from app.demo import riverbend
 from app.extensions import db
 from app.themes.models import Excerpt, Theme
-from tests.browser.browsing import DESKTOP, NO_PLAYWRIGHT, focused_element, save_screenshots
+from tests.browser.browsing import DESKTOP, NO_PLAYWRIGHT, save_screenshots
 
 expect = pytest.importorskip("playwright.sync_api", reason=NO_PLAYWRIGHT).expect
 
@@ -37,7 +37,8 @@ def test_staff_code_a_passage_with_the_keyboard_alone(new_page, site, signed_in)
     page = new_page(storage_state=signed_in(riverbend.AMIRA), viewport=DESKTOP)
     page.goto(f"/themes/code/conversation/{conversation_id}")
 
-    assert focused_element(page)["id"] == "source-text"  # the cursor starts in the text
+    # The cursor starts in the text (autofocus is applied after the page loads).
+    expect(page.locator(":focus")).to_have_id("source-text")
     page.keyboard.press("Control+Shift+ArrowRight")
     page.keyboard.press("Control+Shift+ArrowRight")
     expect(page.get_by_label("Passage to code")).to_have_value("Parents asked")

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from app.conversations.models import FollowUp, Quote
 from app.demo import riverbend
 from app.surveys.models import SurveyResponse
-from tests.browser.browsing import NO_PLAYWRIGHT, focused_element, log_in, save_screenshots, tab_to
+from tests.browser.browsing import NO_PLAYWRIGHT, log_in, save_screenshots, tab_to
 
 expect = pytest.importorskip("playwright.sync_api", reason=NO_PLAYWRIGHT).expect
 
@@ -55,8 +55,9 @@ def test_staff_type_in_a_paper_sheet_with_the_keyboard_alone(new_page, site, sig
     before = site.count(paper)
     page.goto(f"/forms/{site.form_id}/paper-entry")
 
-    # The branch is remembered, so the cursor starts in the first question.
-    assert focused_element(page)["type"] == "radio"
+    # The branch is remembered, so the cursor starts in the first question (autofocus is
+    # applied after the page loads: expect waits for it).
+    expect(page.locator(":focus")).to_have_attribute("type", "radio")
     page.keyboard.press("ArrowDown")  # the second choice: "About once a month"
     expect(page.get_by_label("About once a month")).to_be_checked()
     tab_to(page, f"#{page.get_by_label('Books in my language').get_attribute('id')}")
