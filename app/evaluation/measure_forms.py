@@ -22,6 +22,7 @@ from app.evaluation.measuring import (
     MeasureDetails,
     MeasurementDetails,
     check_dates,
+    format_day,
     question_label,
 )
 from app.evaluation.models import IndicatorMeasure, Measurement, MeasureMethod, MeasurePeriod
@@ -93,6 +94,50 @@ class MeasurementForm(FlaskForm):
             period_start=start, period_end=self.period_end.data or start,
             value=self.value.data, value_text=self.value_text.data or "",
             source=self.source.data or "", note=self.note.data or "")
+
+
+NOT_A_DAY = "Give a date as year-month-day, like 2026-03-31."
+
+
+class RangeForm(FlaskForm):
+    """The days the indicator page shows values for; a GET form, so it changes nothing.
+    A date left empty is the plan's own."""
+
+    class Meta:
+        csrf = False
+
+    start = DateField("From", validators=[Optional()], invalid_value_message=NOT_A_DAY)
+    end = DateField("To", validators=[Optional()], invalid_value_message=NOT_A_DAY)
+
+    def __init__(self, *args: Any, today: date, default: tuple[date, date],
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today, self.default = today, default
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        start, end = self.start.data or self.default[0], self.end.data or self.default[1]
+        problems = check_dates(start, end, self.today)
+        wrong_days = {**check_dates(start, None, self.today), **check_dates(None, end, self.today)}
+        if end < start and not wrong_days and self.end.data is None:
+            # Only "From" given, and after the plan's end.
+            problems = {"period_start": f"That is after {format_day(end)}, where the page "
+                                        "ends. Give a “To” date too."}
+        elif end < start and not wrong_days and self.start.data is None:
+            problems = {"period_end": f"That is before {format_day(start)}, where the page "
+                                      "begins. Give a “From” date too."}
+        for name, problem in problems.items():
+            field = self.start if name == "period_start" else self.end
+            if not field.errors:
+                field.errors = [*field.errors, problem]
+            valid = False
+        return valid
+
+    def chosen(self) -> tuple[date, date]:
+        """Return the days asked for, or the plan's when none were, or not well."""
+        if not (self.start.raw_data or self.end.raw_data) or not self.validate():
+            return self.default
+        return self.start.data or self.default[0], self.end.data or self.default[1]
 
 
 def measurement_values(measurement: Measurement) -> dict[str, Any]:

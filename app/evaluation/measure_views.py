@@ -6,7 +6,7 @@ remove hand entries; staff also choose how the indicator is measured. Anything o
 member's groups answers 403.
 """
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.accounts.access import Access, allow
@@ -14,6 +14,7 @@ from app.evaluation import bp, measuring
 from app.evaluation.measure_forms import (
     MeasureForm,
     MeasurementForm,
+    RangeForm,
     measure_values,
     measurement_values,
 )
@@ -41,10 +42,12 @@ def _place_error(form, refused: measuring.MeasurementError) -> None:
 
 
 def _indicator_page(indicator: Indicator, form: MeasurementForm):
-    start, end = measuring.default_range(indicator.plan)
+    dates = RangeForm(request.args, today=library_today(),
+                      default=measuring.default_range(indicator.plan))
+    start, end = dates.chosen()
     page = measuring.indicator_page(indicator, current_user, start, end)
     return render_template("evaluation/indicator_measurements.html", indicator=indicator,
-                           plan=indicator.plan, form=form, **page)
+                           plan=indicator.plan, form=form, dates=dates, **page)
 
 
 @bp.route("/indicators/<int:indicator_id>/measurements", methods=["GET", "POST"])

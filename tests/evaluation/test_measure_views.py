@@ -254,3 +254,55 @@ def test_a_closed_plans_values_take_no_changes(member_client, indicator, staff,
     page = _text(member_client.get(f"/indicators/{indicator.id}/measurements"))
     assert "This plan is closed" in page
     assert "Add a value" not in page
+
+
+def _sessions_per_month(indicator) -> None:
+    """Headcounts of 8 in January, 5 in February and 7 in March, counted per month."""
+    activity = Activity(plan=indicator.plan, title="Homework club", kind="program")
+    db.session.add_all([activity, IndicatorMeasure(indicator=indicator, method="session_sum",
+                                                   session_output="headcount",
+                                                   period="month")])
+    db.session.add_all([ActivitySession(activity=activity, held_on=date(2026, month, 6),
+                                        headcount=count)
+                        for month, count in ((1, 8), (2, 5), (3, 7))])
+    db.session.commit()
+
+
+def test_the_page_shows_the_dates_asked_for(member_client, indicator, staff):
+    _sessions_per_month(indicator)
+    _entry(indicator, staff)  # February
+    plain = _text(member_client.get(f"/indicators/{indicator.id}/measurements"))
+    assert "From 1 Jan 2026 to 31 Mar 2026" in plain
+    assert "January 2026 8 1" in plain and "March 2026 7 1" in plain
+
+    response = member_client.get(f"/indicators/{indicator.id}/measurements"
+                                 "?start=2026-03-01&end=2026-03-31")
+    page, html = _text(response), response.get_data(as_text=True)
+    assert "From 1 Mar 2026 to 31 Mar 2026" in page
+    assert "March 2026 7 1" in page and "January 2026" not in page
+    assert "Outside 1 Mar 2026 to 31 Mar 2026" in page  # the February entry
+    assert 'value="2026-03-01"' in html and 'value="2026-03-31"' in html
+    assert "The plan&#39;s dates" in html or "The plan's dates" in html
+    # One date alone: the other is the plan's.
+    only_from = _text(member_client.get(f"/indicators/{indicator.id}/measurements"
+                                        "?start=2026-02-01"))
+    assert "From 1 Feb 2026 to 31 Mar 2026" in only_from
+
+
+@pytest.mark.parametrize(("query", "field", "message"), [
+    ("start=2026-31-01", "start", "Give a date as year-month-day, like 2026-03-31."),
+    ("start=2026-03-01&end=2026-02-01", "end", "The end date is before the start date."),
+    ("start=2026-05-01", "start", "That is after 31 Mar 2026, where the page ends."),
+    ("end=2025-12-01", "end", "That is before 1 Jan 2026, where the page begins."),
+    ("start=1990-01-01", "start", "Give a date from 2006 on."),
+    ("start=2030-01-01", "start", "That date is more than a year from today. Check the year."),
+])
+def test_dates_that_cannot_be_shown_are_named_next_to_their_field(
+        member_client, indicator, query, field, message):
+    response = member_client.get(f"/indicators/{indicator.id}/measurements?{query}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    error = re.search(rf'id="{field}-error"[^>]*>(.*?)</', html, re.S)
+    assert error is not None and message in error.group(1)
+    # The page still shows the plan's dates.
+    assert "Dates shown 1 Jan 2026 to 31 Mar 2026." in _text(response)
