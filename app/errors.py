@@ -119,6 +119,15 @@ def render_respondent_error(code: int):
     return page, code
 
 
+class Refused(HTTPException):
+    """A request refused with our own words: `raise Refused(400, "Use audience=…")` gives the
+    error page for the code with `detail` as its explanation."""
+
+    def __init__(self, code: int, detail: str):
+        super().__init__(description=detail)
+        self.code, self.detail = code, detail
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
@@ -128,7 +137,8 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
-        return render_error(error.code if error.code in MESSAGES else 400)
+        return render_error(error.code if error.code in MESSAGES else 400,
+                            getattr(error, "detail", None))
 
     @app.errorhandler(InternalServerError)
     def server_error(error: InternalServerError):

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext
 
+from app.errors import Refused
 from app.records import Choice
 
 #: Counts below this are hidden from documents that leave the library.
@@ -43,6 +44,29 @@ class PrintOptions:
 
     audience: Audience
     large_print: bool
+
+
+BAD_AUDIENCE = ("That audience is not one we print for. Use audience=public, audience=partners "
+                "or audience=internal, or leave it out.")
+STAFF_ONLY = ("The internal version is for library staff. Print it for partners or for the "
+              "public instead.")
+
+
+def print_request(args: Mapping[str, str], *, default: Audience, viewer,
+                  unknown: str = BAD_AUDIENCE, staff_only: str = STAFF_ONLY,
+                  public_refused: str | None = None) -> PrintOptions:
+    """Read what a document was asked for, or refuse in words: 400 for an audience we do not
+    print for (`public_refused` names why a document has no public version), 403 for the
+    internal version to anyone but staff."""
+    try:
+        options = print_options(args, default=default)
+    except UnknownAudience:
+        raise Refused(400, unknown) from None
+    if public_refused and options.audience is Audience.PUBLIC:
+        raise Refused(400, public_refused)
+    if options.audience.is_internal and not viewer.is_staff:
+        raise Refused(403, staff_only)
+    return options
 
 
 def print_options(args: Mapping[str, str], *, default: Audience) -> PrintOptions:

@@ -5,15 +5,14 @@ Staff start and sign off evaluations; members of the plan's action group read th
 text parts and print them for partners and the public; any other plan answers 403.
 """
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, gettext
 from flask_login import current_user
 
 from app.accounts.access import Access, allow
 from app.documents import background
-from app.documents.audience import Audience, UnknownAudience, print_options
+from app.documents.audience import Audience, print_request
 from app.documents.pdf import pdf_filename, pdf_response, render_pdf, render_print_html
-from app.errors import render_error
 from app.evaluation import bp
 from app.evaluation.evaluating import (
     SIGNED_OFF_MESSAGE,
@@ -146,14 +145,8 @@ def summary_pdf(evaluation_id: int):
     """Print the evaluation summary: internal for staff by default, partners for members."""
     evaluation = get_evaluation_or_404(evaluation_id)
     default = Audience.INTERNAL if current_user.is_staff else Audience.PARTNERS
-    try:
-        options = print_options(request.args, default=default)
-    except UnknownAudience:
-        return render_error(400, BAD_AUDIENCE)
-    if options.audience is Audience.PUBLIC:
-        return render_error(400, PUBLIC_REFUSED)
-    if options.audience.is_internal and not current_user.is_staff:
-        abort(403)
+    options = print_request(request.args, default=default, viewer=current_user,
+                            unknown=BAD_AUDIENCE, public_refused=PUBLIC_REFUSED)
     html = render_print_html("pdf/evaluation/summary.html", audience=options.audience,
                              title=evaluation.title, large_print=options.large_print,
                              summary=evaluation_summary(evaluation, options.audience))

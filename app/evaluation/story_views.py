@@ -5,13 +5,12 @@ changes the stories they collected, staff change and remove any. Another group's
 answer 403.
 """
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.accounts.access import Access, allow
-from app.documents.audience import Audience, UnknownAudience, print_options
+from app.documents.audience import Audience, print_request
 from app.documents.pdf import pdf_filename, pdf_response, render_pdf
-from app.errors import render_error
 from app.evaluation import bp
 from app.evaluation.models import Story, StorySelection
 from app.evaluation.stories import (
@@ -41,8 +40,6 @@ from app.plans.membership import require_group
 from app.plans.plan_views import get_plan_or_404
 from app.records import library_today
 
-BAD_AUDIENCE = ("That audience is not one we print for. Use audience=public, audience=partners "
-                "or audience=internal, or leave it out.")
 NOT_YOURS = ("Only library staff and the person who collected a story can change it. Ask them, "
              "or record the panel's choice instead.")
 
@@ -184,12 +181,7 @@ def remove_selection(selection_id: int):
 def stories_pdf(plan_id: int):
     """Print the stories of change for the public (the default), partners or the library."""
     plan = get_plan_or_404(plan_id)
-    try:
-        options = print_options(request.args, default=Audience.PUBLIC)
-    except UnknownAudience:
-        return render_error(400, BAD_AUDIENCE)
-    if options.audience.is_internal and not current_user.is_staff:
-        abort(403)
+    options = print_request(request.args, default=Audience.PUBLIC, viewer=current_user)
     pdf = render_pdf("pdf/evaluation/stories.html", audience=options.audience,
                      title=f"Stories of change: {plan.title}",
                      large_print=options.large_print,

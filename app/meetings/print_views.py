@@ -5,15 +5,13 @@ from flask_babel import force_locale, gettext
 from flask_login import current_user
 
 from app.accounts.access import Access, allow
-from app.documents.audience import Audience, UnknownAudience, print_options
+from app.documents.audience import Audience, print_request
 from app.documents.pdf import pdf_filename, pdf_response, render_pdf
 from app.errors import render_error
 from app.meetings import bp
 from app.meetings.printing import VERSIONS, agenda, minutes, printed_language, sign_in_sheet
 from app.meetings.views import get_meeting_or_404
 
-BAD_AUDIENCE = ("That audience is not one we print for. Use audience=public, audience=partners "
-                "or audience=internal, or leave it out.")
 STAFF_ONLY_AUDIENCE = ("Internal minutes are for library staff. Print the minutes for partners "
                        "or for the public instead.")
 BAD_VERSION = ("That sign-in sheet does not exist. Use version=names for a sheet where people "
@@ -39,12 +37,8 @@ def agenda_pdf(meeting_id: int):
 def minutes_pdf(meeting_id: int):
     """Print the minutes; public minutes show decisions and action items only."""
     meeting = get_meeting_or_404(meeting_id)
-    try:
-        options = print_options(request.args, default=Audience.PARTNERS)
-    except UnknownAudience:
-        return render_error(400, BAD_AUDIENCE)
-    if options.audience.is_internal and not current_user.is_staff:
-        return render_error(403, STAFF_ONLY_AUDIENCE)
+    options = print_request(request.args, default=Audience.PARTNERS, viewer=current_user,
+                            staff_only=STAFF_ONLY_AUDIENCE)
     pdf = render_pdf("pdf/meetings/minutes.html", audience=options.audience,
                      title=f"Minutes: {meeting.title}", large_print=options.large_print,
                      minutes=minutes(meeting, audience=options.audience))

@@ -4,14 +4,13 @@ Members of the plan's action group add and change activities and sessions; staff
 everything. Anything outside a member's groups answers 403.
 """
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.accounts.access import Access, allow
 from app.community.services import languages_with
-from app.documents.audience import Audience, UnknownAudience, print_options
+from app.documents.audience import Audience, print_request
 from app.documents.pdf import pdf_filename, pdf_response, render_pdf
-from app.errors import render_error
 from app.extensions import db
 from app.plans import bp
 from app.plans.activities import (
@@ -34,9 +33,6 @@ from app.plans.membership import require_group
 from app.plans.models import Activity, ActivitySession, Plan
 from app.plans.worksheet import success_worksheet
 from app.records import library_today
-
-BAD_AUDIENCE = ("That audience is not one we print for. Use audience=public, audience=partners "
-                "or audience=internal, or leave it out.")
 
 
 def get_plan_or_404(plan_id: int) -> Plan:
@@ -165,12 +161,7 @@ def remove_session(session_id: int):
 def plan_pdf(plan_id: int):
     """Print the plan document for the public, partners (the default) or the library itself."""
     plan = get_plan_or_404(plan_id)
-    try:
-        options = print_options(request.args, default=Audience.PARTNERS)
-    except UnknownAudience:
-        return render_error(400, BAD_AUDIENCE)
-    if options.audience.is_internal and not current_user.is_staff:
-        abort(403)
+    options = print_request(request.args, default=Audience.PARTNERS, viewer=current_user)
     pdf = render_pdf("pdf/plans/plan.html", audience=options.audience, title=plan.title,
                      large_print=options.large_print,
                      document=plan_document(plan, options.audience))

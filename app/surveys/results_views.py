@@ -22,7 +22,7 @@ from sqlalchemy.orm import selectinload
 from app.accounts.access import Access, allow
 from app.accounts.services import safe_next_url
 from app.documents import background
-from app.documents.audience import Audience, UnknownAudience, print_options
+from app.documents.audience import Audience, print_request
 from app.documents.pdf import pdf_filename, render_print_html
 from app.errors import render_error
 from app.extensions import db
@@ -44,8 +44,6 @@ from app.surveys.reviewing import (
 )
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-BAD_AUDIENCE = ("That audience is not one we print for. Use audience=public, audience=partners "
-                "or audience=internal, or leave it out.")
 
 
 def get_response_or_404(survey_id: int, response_id: int) -> SurveyResponse:
@@ -113,10 +111,7 @@ def results(survey_id: int):
 @allow(Access.STAFF)
 def results_pdf(survey_id: int):
     survey = db.get_or_404(Survey, survey_id)
-    try:
-        options = print_options(request.args, default=Audience.INTERNAL)
-    except UnknownAudience:
-        return render_error(400, BAD_AUDIENCE)
+    options = print_request(request.args, default=Audience.INTERNAL, viewer=current_user)
     form = _filter_form(ResultsForm, survey)
     summary = summarise(survey, form.filters(), audience=options.audience)
     title = f"Results: {survey.title}"

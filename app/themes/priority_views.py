@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.accounts.access import Access, allow
-from app.documents.audience import Audience, UnknownAudience, print_options
+from app.documents.audience import Audience, print_request
 from app.documents.pdf import pdf_filename, pdf_response, render_pdf
 from app.errors import render_error
 from app.extensions import db
@@ -49,8 +49,6 @@ from app.themes.priority_forms import (
     priority_values,
 )
 
-BAD_AUDIENCE = ("That audience is not one we print for. Use audience=public, audience=partners "
-                "or audience=internal, or leave it out.")
 BAD_DOTS = f"The number of dots each person has must be a whole number from 1 to {MAX_DOTS}."
 #: How many of the top candidates the decision form ticks to start with.
 PRE_CHOSEN = 2
@@ -160,10 +158,7 @@ def dot_vote_setup(meeting_id: int):
 @allow(Access.STAFF)
 def dot_vote_pdf(meeting_id: int):
     meeting = db.get_or_404(Meeting, meeting_id)
-    try:
-        options = print_options(request.args, default=Audience.PUBLIC)
-    except UnknownAudience:
-        return render_error(400, BAD_AUDIENCE)
+    options = print_request(request.args, default=Audience.PUBLIC, viewer=current_user)
     dots = request.args.get("dots", str(DEFAULT_DOTS)).strip()
     if not dots.isdigit() or not 1 <= int(dots) <= MAX_DOTS:
         return render_error(400, BAD_DOTS)

@@ -149,7 +149,13 @@ def test_the_logic_model_is_a_landscape_page_of_its_own(staff_client, plan):
 
 def test_a_member_prints_their_groups_plan_but_not_the_internal_version(member_client, plan):
     assert "Lina Listed" in pdf_text(_print(member_client, plan, "?audience=partners"))
-    assert member_client.get(f"/plans/{plan.id}/plan.pdf?audience=internal").status_code == 403
+    refused = member_client.get(f"/plans/{plan.id}/plan.pdf?audience=internal")
+    assert refused.status_code == 403
+    assert "The internal version is for library staff." in refused.get_data(as_text=True)
+    as_json = member_client.get(f"/plans/{plan.id}/plan.pdf?audience=internal",
+                                headers={"Accept": "application/json"})
+    assert as_json.status_code == 403
+    assert as_json.json["detail"].startswith("The internal version is for library staff.")
 
 
 def test_a_member_gets_403_for_another_groups_plan_document(member_client, make_plan,
