@@ -43,7 +43,6 @@ LEVEL_PROMPTS = {
 
 @dataclass(frozen=True)
 class SuccessWorksheet:
-    title: str
     group: str
     focus_community: str
     goal: str
@@ -59,7 +58,7 @@ def success_worksheet(plan: Plan) -> SuccessWorksheet:
     written = [indicator_entry(indicator)
                for indicator in sorted(plan.indicators, key=indicator_order)]
     return SuccessWorksheet(
-        title=plan.title, group=plan.action_group.name if plan.action_group else "",
+        group=plan.action_group.name if plan.action_group else "",
         focus_community=plan.focus_community.name if plan.focus_community else "",
         goal=plan.goal, themes=theme_entries(plan, Audience.PUBLIC), written=written,
         blank_boxes=BLANK_BOXES_WITH_INDICATORS if written else BLANK_BOXES,

@@ -39,7 +39,7 @@ from app.surveys.answer_fields import (
     date_in_range,
     parse_number,
 )
-from app.surveys.building import child_option_ids
+from app.surveys.building import child_choices
 from app.surveys.locale import current_interface_language
 from app.surveys.models import Question, QuestionKind, Survey
 from app.surveys.responding import ONE_OPTION_KINDS, InvalidContact, normalise_contact
@@ -182,7 +182,7 @@ class AnswerForm(FlaskForm):
     def guardian_note(self):
         """Return what the page says above the guardian's box."""
         return _l("Under %(age)s? Only a parent or guardian may leave contact details: their "
-                  "own.", age=self.contact_texts.get("minimum_age", 13))
+                  "own.", age=self.contact_texts["minimum_age"])
 
     def contact_promise(self):
         """Return the promise made about a contact left on this form."""
@@ -272,19 +272,18 @@ def build_answer_form(survey: Survey, language: str, *,
         views.append(view)
         fields[view.name] = FIELD_BUILDERS[question.kind](question, view)
     views = _with_conditions(views, survey)
-    minimum_age = current_app.config["CONTACT_MINIMUM_AGE"]
     if survey.asks_for_contact:
         fields.update(_contact_fields())
-        child_bands = {f"q_{question.id}": child_option_ids(question, minimum_age)
-                       for question in survey.active_questions}
-        fields["child_bands"] = {name: ids for name, ids in child_bands.items() if ids}
-        if fields["child_bands"]:
-            fields["contact_guardian"] = BooleanField(
-                _l("I am their parent or guardian, and these are my own contact details"))
+    fields["child_bands"] = {f"q_{question_id}": ids
+                             for question_id, ids in child_choices(survey).items()}
+    if fields["child_bands"]:
+        fields["contact_guardian"] = BooleanField(
+            _l("I am their parent or guardian, and these are my own contact details"))
     fields["questions"] = tuple(views)
     fields["contact_texts"] = {"purpose": survey.text("contact_purpose", language),
                                "consent": survey.text("consent_text", language),
-                               "months": survey.consent_months, "minimum_age": minimum_age}
+                               "months": survey.consent_months,
+                               "minimum_age": current_app.config["CONTACT_MINIMUM_AGE"]}
     return type("SurveyAnswerForm", (base,), fields)
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
@@ -49,6 +50,17 @@ FIXED_LABELS = {
 AGE_BAND_ENDS = (13, 18, 25, 35, 45, 55, 65, 75, None, None)
 #: The ages a library may set as CONTACT_MINIMUM_AGE: where the bands of children end.
 CONTACT_AGES = (13, 18)
+
+
+def child_choices(survey: Survey) -> dict[int, frozenset[int]]:
+    """Return, per age band question of a form that asks "You may contact me", the choices of
+    children under CONTACT_MINIMUM_AGE; empty when the form has none or asks no contact."""
+    if not survey.asks_for_contact:
+        return {}
+    minimum_age = current_app.config["CONTACT_MINIMUM_AGE"]
+    choices = {question.id: child_option_ids(question, minimum_age)
+               for question in survey.active_questions}
+    return {question_id: ids for question_id, ids in choices.items() if ids}
 
 
 def child_option_ids(question: Question, minimum_age: int) -> frozenset[int]:

@@ -16,7 +16,7 @@ from flask_babel import force_locale, gettext
 from markupsafe import Markup
 
 from app.documents.qr import qr_svg
-from app.surveys.building import child_option_ids
+from app.surveys.building import child_choices
 from app.surveys.models import Question, QuestionKind, Survey
 from app.surveys.sharing import own_language_name, public_link, short_link
 
@@ -115,14 +115,9 @@ def paper_form(survey: Survey, language: str) -> PaperForm:
             asks_for_contact=survey.asks_for_contact,
             contact_purpose=survey.text("contact_purpose", language) or gettext(
                 "to talk with you about what you wrote in this form"),
-            consent_months=survey.consent_months, guardian_age=_guardian_age(survey))
-
-
-def _guardian_age(survey: Survey) -> int | None:
-    minimum_age = current_app.config["CONTACT_MINIMUM_AGE"]
-    asks_age = any(child_option_ids(question, minimum_age)
-                   for question in survey.active_questions)
-    return minimum_age if survey.asks_for_contact and asks_age else None
+            consent_months=survey.consent_months,
+            guardian_age=current_app.config["CONTACT_MINIMUM_AGE"] if child_choices(survey)
+            else None)
 
 
 def poster(survey: Survey, language: str) -> Poster:
