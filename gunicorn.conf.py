@@ -12,6 +12,10 @@
   workers keep sharing their memory instead of each copying it, and several workers on one
   core pay less for switching between them (bench P2). After an update, restart gunicorn:
   a HUP reloads the workers but not the preloaded code.
+- The workers (app/serving.py) are woken one at a time for a new connection, and on SQLite
+  they take turns on the processor cores: a worker answers waiting connections one after
+  another while the others wait for a core, unless a request runs long. WORKER_CORE_TURNS
+  (on, off, auto) overrides the choice, which follows DATABASE_URL.
 """
 
 import gc
@@ -24,7 +28,8 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "1"))
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 preload_app = True
-#: gunicorn's sync worker, woken one at a time for a new connection (app/serving.py).
+#: gunicorn's sync worker, woken one at a time for a new connection, taking turns on the cores
+#: (app/serving.py).
 worker_class = "app.serving.ExclusiveAcceptWorker"
 
 

@@ -155,3 +155,27 @@ def test_a_direct_write_waits_its_turn_and_commits_or_rolls_back(file_app, other
     with write_transaction(db.engine) as connection:
         connection.cursor().execute(insert)
     assert db.session.scalar(sa.text("SELECT count(*) FROM branches")) == 1
+
+
+def test_statements_that_stand_alone_commit_each_on_postgresql_only(app):
+    """write_transaction(statements_stand_alone=True): on PostgreSQL each statement commits on
+    its own, and the pooled connection is handed back as it was; on SQLite the block stays one
+    transaction (its writers queue on BEGIN IMMEDIATE)."""
+    from app.database import write_transaction
+
+    def insert(name: str) -> str:
+        return ("INSERT INTO branches (name, kind, catchment, is_active, created_at, updated_at) "  # noqa: S608 - names of our own
+                f"VALUES ('{name}', 'branch', '', true, '2026-12-07', '2026-12-07')")
+
+    with app.app_context():
+        with pytest.raises(RuntimeError), \
+                write_transaction(db.engine, statements_stand_alone=True) as connection:
+            connection.cursor().execute(insert("Eastgate"))
+            raise RuntimeError("then something fails")
+        with pytest.raises(RuntimeError), write_transaction(db.engine) as connection:
+            connection.cursor().execute(insert("Northfield"))
+            raise RuntimeError("then something fails")
+        db.session.remove()
+        kept = db.session.scalars(sa.text("SELECT name FROM branches")).all()
+        on_postgresql = db.engine.dialect.name == "postgresql"
+    assert kept == (["Eastgate"] if on_postgresql else [])

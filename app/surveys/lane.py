@@ -162,7 +162,7 @@ class PublicFormLane:
             db.session.commit()  # the read is over (it wrote nothing); the write has its own
         engine, submission_id = db.engine, sent["submission_id"]
         try:
-            with write_transaction(engine) as connection:
+            with write_transaction(engine, statements_stand_alone=True) as connection:
                 if insert_once(connection, engine.dialect, form.id, version.rules, answers,
                                channel=Channel.WEB, language=language,
                                submission_id=submission_id, while_open=True) is None \

@@ -21,7 +21,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.accounts.models import Branch, User
-from app.database import Precompiled, driver_of
+from app.database import Precompiled
 from app.extensions import db
 from app.privacy.models import ConsentMethod, ConsentPurpose, ConsentRecord, ContactChannel
 from app.records import library_day_start, library_today, utcnow
@@ -152,8 +152,10 @@ def insert_once(connection, dialect, survey_id: int, rules: dict[int, QuestionRu
 
     The response goes in with one statement that stores it once per submission id (ON
     CONFLICT DO NOTHING), and with `while_open` only if the form is open at that moment; the
-    answers follow in one executemany. No ORM objects: every public and kiosk submission takes
-    this path (issue 8, P1). Raises ValueError for a question or option not on the form.
+    answers follow in one executemany. On PostgreSQL the answers go in with the response, in
+    the same statement: one round trip to the database server, and no transaction needed
+    around it. No ORM objects: every public and kiosk submission takes this path (issue 8,
+    P1). Raises ValueError for a question or option not on the form.
     """
     rows = answer_values(rules, answers)
     values = {"survey_id": survey_id, "submission_id": submission_id,
@@ -161,8 +163,13 @@ def insert_once(connection, dialect, survey_id: int, rules: dict[int, QuestionRu
               "language": language, "branch_id": branch_id, "kiosk_link_id": kiosk_link_id,
               "transcribed_by_id": transcribed_by_id, "submitted_at": utcnow(),
               "review_status": ReviewStatus.NEW.value}
-    cursor = _insert_once(dialect.name, while_open=while_open).execute(connection, values,
-                                                                        dialect)
+    with_answers = bool(rows) and dialect.name == "postgresql"
+    if with_answers:
+        values.update({f"given_{key}": [row[key] for row in rows] for key in ANSWER_KEYS[1:]})
+        statement = _insert_with_answers(while_open=while_open)
+    else:
+        statement = _insert_once(dialect.name, while_open=while_open)
+    cursor = statement.execute(connection, values, dialect)
     try:
         inserted = cursor.fetchone()
     finally:
@@ -170,15 +177,7 @@ def insert_once(connection, dialect, survey_id: int, rules: dict[int, QuestionRu
     if inserted is None:
         return None
     response_id = inserted[0]
-    if rows and dialect.name == "postgresql":
-        cursor = driver_of(connection).cursor()
-        try:
-            cursor.execute(_answer_columns_insert(), [
-                [response_id] * len(rows),
-                *([row[key] for row in rows] for key in ANSWER_KEYS[1:])])
-        finally:
-            cursor.close()
-    elif rows:
+    if rows and not with_answers:
         INSERT_ANSWERS.executemany(
             connection, [dict(row, response_id=response_id) for row in rows], dialect)
     return response_id
@@ -197,19 +196,6 @@ INSERT_ANSWERS = Precompiled(sa.insert(Answer.__table__), ANSWER_KEYS)
 
 
 @functools.cache
-def _answer_columns_insert() -> str:
-    """PostgreSQL: a response's answers in one statement, one array of values per column
-    (INSERT ... SELECT FROM unnest). psycopg's executemany cost a public send more CPU than
-    everything else it stores (issue 8, P7)."""
-    dialect, table = postgresql.dialect(), Answer.__table__
-    arrays = ", ".join(f"%s::{table.c[key].type.compile(dialect=dialect)}[]"
-                       for key in ANSWER_KEYS)
-    columns = ", ".join(ANSWER_KEYS)
-    statement = f"INSERT INTO {table.name} ({columns}) SELECT * FROM unnest({arrays})"  # noqa: S608  # nosec B608 # names from the model, values bound
-    return statement
-
-
-@functools.cache
 def _insert_once(dialect: str, *, while_open: bool) -> Precompiled:
     """INSERT ... SELECT :values [WHERE the form is open] ON CONFLICT (submission_id) DO NOTHING
     RETURNING id, built once per database kind (the values are bound when it runs)."""
@@ -224,6 +210,26 @@ def _insert_once(dialect: str, *, while_open: bool) -> Precompiled:
     return Precompiled(insert(table).from_select(list(RESPONSE_COLUMNS), source)
                        .on_conflict_do_nothing(index_elements=[table.c.submission_id])
                        .returning(table.c.id))
+
+
+@functools.cache
+def _insert_with_answers(*, while_open: bool) -> Precompiled:
+    """PostgreSQL: _insert_once's statement with the response's answers in the same one,
+    WITH response AS (INSERT ... RETURNING id) INSERT INTO answers SELECT response.id, ...
+    FROM response, unnest(one array of values per column), returning the response's id (no
+    row when nothing was stored). psycopg's executemany cost a public send more processor
+    time than everything else it stores (issue 8, P7), and each statement a round trip."""
+    response = _insert_once("postgresql", while_open=while_open).statement.cte("response")
+    answers = Answer.__table__
+    keys = ANSWER_KEYS[1:]
+    given = (sa.func.unnest(*(sa.bindparam(f"given_{key}",
+                                           type_=postgresql.ARRAY(answers.c[key].type))
+                              for key in keys))
+             .table_valued(*keys).render_derived(name="given"))
+    return Precompiled(
+        sa.insert(answers)
+        .from_select(list(ANSWER_KEYS), sa.select(response.c.id, *(given.c[key] for key in keys)))
+        .returning(answers.c.response_id))
 
 
 def normalise_contact(channel: str, value: str) -> str:
