@@ -234,13 +234,14 @@ def start_writing() -> None:
 
 
 class Precompiled:
-    """A Core INSERT compiled once per kind of database and sent straight to the driver.
+    """A Core statement compiled once per kind of database and sent straight to the driver.
 
-    For the one statement every public submission runs (issue 8, P1): SQLAlchemy's execute
-    looks up its compiled cache, builds an execution context and a result for every call,
-    which costs more than the INSERT itself. Values go through the columns' own bind
-    processors, so they are stored exactly as `connection.execute(statement)` would store
-    them. Python-side column defaults are not applied: give every column the statement names.
+    For the statements every public submission runs (issue 8, P1), and the export's queries
+    (P5): SQLAlchemy's execute looks up its compiled cache, builds an execution context and a
+    result for every call, which costs more than a small INSERT itself. Values go through the
+    columns' own bind processors, so they are stored exactly as `connection.execute(statement)`
+    would store them; rows come back as the driver gives them. Python-side column defaults are
+    not applied: give every column an INSERT names.
     """
 
     def __init__(self, statement, keys: tuple[str, ...] | None = None):

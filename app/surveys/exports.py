@@ -27,7 +27,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -39,6 +39,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from app.accounts.models import Branch
+from app.database import Precompiled
 from app.extensions import db
 from app.records import as_utc, library_today
 from app.surveys.models import QuestionKind, Survey
@@ -70,12 +71,11 @@ def export_rows(survey: Survey, filters: ResponseFilters, *,
     yield [[neutralise(header) for header in layout.headers()]]
     zone = ZoneInfo(current_app.config["TIMEZONE"])
     for responses in _response_batches(survey, filters, batch_size):
-        answers = _answers_of([response.id for response in responses])
-        yield [[response.id,
-                as_utc(response.submitted_at).astimezone(zone).isoformat(timespec="seconds"),
-                response.channel, neutralise(response.branch or ""), response.language,
-                response.review_status, *layout.cells(answers.get(response.id, []))]
-               for response in responses]
+        answers = _answers_of([response[0] for response in responses])
+        yield [[number, as_utc(submitted_at).astimezone(zone).isoformat(timespec="seconds"),
+                channel, neutralise(branch or ""), language, review_status,
+                *layout.cells(answers.get(number, []))]
+               for number, submitted_at, channel, branch, language, review_status in responses]
 
 
 def csv_chunks(survey: Survey, filters: ResponseFilters) -> Iterator[str]:
@@ -116,8 +116,9 @@ def export_filename(survey: Survey, extension: str) -> str:
     return f"{slug or f'form-{survey.id}'}-{library_today().isoformat()}.{extension}"
 
 
-#: One answer as the export reads it: question id, option id, rank, text, number, date.
-AnswerCells = tuple[int, int | None, int | None, str | None, float | None, date | None]
+#: One answer as the export reads it: response id, question id, option id, rank, text, number,
+#: date.
+AnswerCells = tuple[int, int, int | None, int | None, str | None, float | None, date | None]
 
 
 class _Layout:
@@ -127,12 +128,13 @@ class _Layout:
         self.questions = ordered_questions(survey)
         self.column = {question.id: index for index, question in enumerate(self.questions)}
         #: Per option: its column, its place among the options (None in a ranking, which is
-        #: ordered by the person's ranks) and its label.
+        #: ordered by the person's ranks), its label, and its label as a cell of its own.
         self.options = {
             option.id: (self.column[question.id],
-                        None if question.kind == QuestionKind.RANKING else place,
-                        _option_label(question.kind, place, option.text()))
-            for question in self.questions for place, option in enumerate(question.options)}
+                        None if question.kind == QuestionKind.RANKING else place, label,
+                        neutralise(label))
+            for question in self.questions for place, option in enumerate(question.options)
+            for label in (_option_label(question.kind, place, option.text()),)}
         self.rankings = {self.column[question.id] for question in self.questions
                          if question.kind == QuestionKind.RANKING}
 
@@ -146,21 +148,20 @@ class _Layout:
         cells: list[Cell] = [None] * len(self.questions)
         chosen: dict[int, list[tuple[int, str]]] = {}
         options, column = self.options, self.column
-        for question_id, option_id, rank, text, number, day in answers:
+        for _, question_id, option_id, rank, text, number, day in answers:
             option = options.get(option_id)
             if option is None:
                 if question_id in column:
                     cells[column[question_id]] = _typed_cell(text, number, day)
                 continue
-            place, position, label = option
-            entry = (rank or 0 if position is None else position, label)
+            place, position, label, cell = option
             if place in chosen:
-                chosen[place].append(entry)
+                chosen[place].append((rank or 0 if position is None else position, label))
             else:
-                chosen[place] = [entry]
+                cells[place] = cell
+                chosen[place] = [(rank or 0 if position is None else position, label)]
         for place, labels in chosen.items():
             if len(labels) == 1:
-                cells[place] = neutralise(labels[0][1])
                 continue
             labels.sort()
             separator = RANKING_SEPARATOR if place in self.rankings else MULTIPLE_SEPARATOR
@@ -182,11 +183,15 @@ def _typed_cell(text: str | None, number: float | None, day: date | None) -> Cel
 
 
 def _response_batches(survey: Survey, filters: ResponseFilters,
-                      size: int) -> Iterator[list[sa.Row]]:
-    """Yield the filtered responses oldest first, `size` at a time, each batch one query.
+                      size: int) -> Iterator[list[tuple]]:
+    """Yield the filtered responses oldest first, `size` at a time, each batch one query: per
+    response its id, when it was sent (a datetime), channel, branch name, language and review
+    status.
 
     Each batch starts after the last one's (submitted_at, id): the form's index on
-    (survey_id, submitted_at) serves every batch without sorting the whole form.
+    (survey_id, submitted_at) serves every batch without sorting the whole form. The
+    statements go to the driver's own cursor, as the answers' do (_answers_of): a result row
+    per response costs more than the row's cells.
     """
     response = responses_table.c
     order = (response.submitted_at, response.id)
@@ -195,12 +200,29 @@ def _response_batches(survey: Survey, filters: ResponseFilters,
              .select_from(responses_table.outerjoin(Branch, Branch.id == response.branch_id))
              .where(response.survey_id == survey.id, *filters.conditions())
              .order_by(*order).limit(size))
-    batch = db.session.execute(query).all()
+    first = Precompiled(query)
+    after = Precompiled(query.where(sa.tuple_(*order) > sa.tuple_(
+        sa.bindparam("after_at", type_=response.submitted_at.type),
+        sa.bindparam("after_id", type_=response.id.type))))
+    connection = db.session.connection()
+    batch = _fetched(first, connection, {})
     while batch:
         yield batch
-        last = batch[-1]
-        batch = db.session.execute(query.where(
-            sa.tuple_(*order) > sa.tuple_(last.submitted_at, last.id))).all()
+        number, submitted_at = batch[-1][:2]
+        batch = _fetched(after, connection, {"after_at": submitted_at, "after_id": number})
+
+
+def _fetched(statement: Precompiled, connection, values: dict) -> list[tuple]:
+    """Run a responses query on the driver; the time sent comes back as a datetime (SQLite's
+    driver gives the stored text)."""
+    cursor = statement.execute(connection, values)
+    try:
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    return [(number, submitted_at if isinstance(submitted_at, datetime)
+             else datetime.fromisoformat(submitted_at), *rest)
+            for number, submitted_at, *rest in rows]
 
 
 def _answers_of(response_ids: list[int]) -> dict[int, list[AnswerCells]]:
@@ -226,7 +248,7 @@ def _answers_of(response_ids: list[int]) -> dict[int, list[AnswerCells]]:
         cursor.close()
     grouped: dict[int, list[AnswerCells]] = defaultdict(list)
     for row in rows:
-        grouped[row[0]].append(row[1:])
+        grouped[row[0]].append(row)
     return grouped
 
 

@@ -99,6 +99,22 @@ def test_csv_follows_the_filters(staff_client, survey):
     assert [row[2] for row in rows] == ["web"]
 
 
+def test_csv_follows_the_dates_and_reads_past_a_batch(app, staff_client, survey):
+    """Each batch starts after the last one's time sent: with a date filter and one response
+    per batch, every response in the dates comes once, oldest first."""
+    header, *rows = _csv(staff_client.get(
+        f"/forms/{survey.id}/export.csv?date_from=2026-03-05&date_to=2026-03-31"))
+    assert [row[2] for row in rows] == ["web"]
+    header, *rows = _csv(staff_client.get(
+        f"/forms/{survey.id}/export.csv?date_from=2026-03-01&date_to=2026-03-04"))
+    assert [row[2] for row in rows] == ["kiosk"]
+    with app.test_request_context():
+        rows = [row for batch in export_rows(survey, ResponseFilters(
+            date_from=date(2026, 3, 1), date_to=date(2026, 3, 31)), batch_size=1)
+            for row in batch]
+    assert [row[2] for row in rows] == ["Channel", "kiosk", "web"]
+
+
 def test_xlsx_reads_back_with_a_bold_frozen_header_and_safe_cells(staff_client, survey):
     response = staff_client.get(f"/forms/{survey.id}/export.xlsx")
     assert response.status_code == 200
