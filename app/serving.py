@@ -48,6 +48,13 @@ def turns_wanted(environ=os.environ) -> bool:
     raise RuntimeError(f"WORKER_CORE_TURNS is {setting!r}; it must be on, off or auto.")
 
 
+def _cores() -> int:
+    """The processor cores this server may run on (taskset and cpusets count)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def _alive(pid) -> bool:
     if not isinstance(pid, int):  # "[booting]": the fork never happened
         return False
@@ -124,7 +131,7 @@ class ExclusiveAcceptWorker(SyncWorker):
         if not cls._turns_decided:
             cls._turns_decided = True
             if turns_wanted():
-                cls._turns = CoreTurns(len(os.sched_getaffinity(0)))
+                cls._turns = CoreTurns(_cores())
         self._slot = cls._turns.claim(self) if cls._turns is not None else None
 
     def run_for_one(self, timeout):
