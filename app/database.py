@@ -183,7 +183,7 @@ def write_transaction(engine: Engine, *,
     """
     writers, timeout = _WRITERS.get(engine, (None, 0.0))
     connection = engine.raw_connection()
-    if statements_stand_alone and writers is None and engine.dialect.name == "postgresql":
+    if statements_stand_alone and engine.dialect.name == "postgresql":
         try:
             connection.driver_connection.autocommit = True
             yield connection

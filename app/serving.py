@@ -26,7 +26,6 @@ import os
 import select
 import time
 
-from gunicorn import util
 from gunicorn.workers.sync import StopWaiting, SyncWorker
 
 #: How long a request may run before waiting workers stop waiting for a turn, in seconds.
@@ -179,15 +178,11 @@ class ExclusiveAcceptWorker(SyncWorker):
     def accept(self, listener):
         if self._slot is None:
             return super().accept(listener)
-        client, address = listener.accept()
         self._turns.began(self._slot, time.monotonic_ns())
         try:
-            client.setblocking(1)
-            util.close_on_exec(client)
-            self.handle(listener, client, address)
+            return super().accept(listener)
         finally:
             self._turns.began(self._slot, 0)
-        return None
 
     def wait(self, timeout):
         if not hasattr(select, "EPOLLEXCLUSIVE"):

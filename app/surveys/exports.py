@@ -155,11 +155,12 @@ class _Layout:
                     cells[column[question_id]] = _typed_cell(text, number, day)
                 continue
             place, position, label, cell = option
+            entry = (rank or 0 if position is None else position, label)
             if place in chosen:
-                chosen[place].append((rank or 0 if position is None else position, label))
+                chosen[place].append(entry)
             else:
-                cells[place] = cell
-                chosen[place] = [(rank or 0 if position is None else position, label)]
+                cells[place] = cell  # one choice; several are joined below
+                chosen[place] = [entry]
         for place, labels in chosen.items():
             if len(labels) == 1:
                 continue
